@@ -1,0 +1,45 @@
+# One entry point for setting up, building and testing the book. Needs only python3 (3.11+) and make.
+#   make book     set up .venv, build the website into _build/html
+#   make test     set up .venv, run every test (unit, lint, notebooks, browser)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.requirements-installed
+
+.PHONY: book test lint format clean freeze linkcheck
+
+book: $(READY)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is in _build/html/index.html"
+
+test: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
+
+lint: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(READY)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Checks the external links of the built book; needs the internet, so it is not part of `make test`.
+linkcheck: $(READY)
+	$(BIN)/jupyter-book build . --builder linkcheck
+
+clean:
+	rm -rf _build
+
+# After changing the packages in .venv on purpose: record their exact versions.
+freeze:
+	{ echo "# Exact versions of everything the book's build and tests need (pip freeze of a working .venv)."; \
+	  echo "# Regenerate with: make freeze"; \
+	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
+
+$(READY): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(READY)
