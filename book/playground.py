@@ -231,15 +231,15 @@ def precomputed_playground(base=Setting(), learning_rates=LEARNING_RATES, alphas
         options=[(f"{rate:g}", rate) for rate in learning_rates],
         value=base.learning_rate,
         description="learning rate",
-        style={"description_width": "initial"},
-        layout={"width": "420px"},
+        style={"description_width": "100px"},
+        layout={"width": "460px"},
     )
     alpha_slider = widgets.SelectionSlider(
         options=[(f"{alpha:g}", alpha) for alpha in alphas],
         value=base.alpha,
         description="alpha",
-        style={"description_width": "initial"},
-        layout={"width": "420px"},
+        style={"description_width": "100px"},
+        layout={"width": "460px"},
     )
     widgets.jslink((rate_slider, "index"), (grid, "selected_index"))
     for row in rows:
