@@ -1,12 +1,13 @@
 # One entry point for setting up, building and testing the book. Needs only python3 (3.11+) and make.
 #   make book     set up .venv, build the website into _build/html
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
+#   make student  write the student edition (notebooks without solutions) into _build/student
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 
-.PHONY: book test lint format clean freeze linkcheck
+.PHONY: book test student lint format clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -16,6 +17,10 @@ test: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
+
+# The student edition: every notebook without its solutions, in _build/student/.
+student: $(READY)
+	$(BIN)/python tools/student_edition.py book _build/student
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -1,0 +1,316 @@
+"""Self-checks for the coding exercises: call one on your function to hear whether it is right.
+
+Each check runs your function on fresh cases, compares the result with ``mlp_core``, and prints one
+sentence: that it is right, or what is wrong (the shape, the value in which case, a global it
+reads), without giving the solution away. It also returns True or False.
+"""
+
+import copy
+import types
+
+import numpy as np
+
+import mlp_core
+
+_NOT_ANSWERED = (
+    "not answered yet: replace the NotImplementedError line with your code, run that cell, then this one."
+)
+
+
+class _Wrong(Exception):
+    """What is wrong with an answer, in one sentence."""
+
+
+def _say(passed, sentence):
+    print(("Right: " if passed else "Not yet: ") + sentence)
+    return passed
+
+
+def _globals_read(function):
+    """Names of the data-like global variables (arrays, lists, numbers, networks) ``function`` reads."""
+    codes, names = [function.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    data_types = (np.ndarray, list, tuple, int, float, mlp_core.NeuralNetwork)
+    return sorted(
+        name
+        for name in names
+        if isinstance(function.__globals__.get(name), data_types)
+        and not isinstance(function.__globals__[name], bool)
+    )
+
+
+def _call(function, *args):
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise
+    except Exception as error:  # a student's error: name it, don't show a traceback
+        hint = " Check each product's shapes: is a matrix transposed?" if "matmul" in str(error) else ""
+        raise _Wrong(
+            f"calling it with {_describe(args)} raised {type(error).__name__}: {error}.{hint}"
+        ) from None
+
+
+def _describe(args):
+    parts = []
+    for arg in args:
+        if isinstance(arg, np.ndarray):
+            parts.append(f"an array of shape {arg.shape}")
+        elif isinstance(arg, list) and arg and isinstance(arg[0], np.ndarray):
+            parts.append(f"a list of {len(arg)} arrays")
+        elif callable(arg):
+            parts.append("a function")
+        else:
+            parts.append(repr(arg))
+    return ", ".join(parts)
+
+
+def _run(check, function, what):
+    """Run ``check(function)``; turn its outcome into one printed sentence."""
+    if not callable(function):
+        return _say(
+            False, f"pass your function itself, e.g. check(my_function); got {type(function).__name__}."
+        )
+    try:
+        check(function)
+    except NotImplementedError:
+        return _say(False, _NOT_ANSWERED)
+    except _Wrong as wrong:
+        sentence = str(wrong)
+        read = _globals_read(function)
+        if read:
+            sentence += f" It reads the global variable(s) {', '.join(read)}: use its arguments instead."
+        return _say(False, sentence)
+    return _say(True, f"{what} matches mlp_core on every test case.")
+
+
+def _expect_array(got, want, case):
+    got = np.asarray(got, dtype=float)
+    if got.shape != want.shape:
+        hint = " (transposed?)" if got.shape == want.shape[::-1] and got.ndim == 2 else ""
+        raise _Wrong(f"for {case}, the result has shape {got.shape}{hint}; expected {want.shape}.")
+    if not np.allclose(got, want, rtol=1e-7, atol=1e-10):
+        raise _Wrong(
+            f"for {case}, the values differ from mlp_core's (largest gap {np.max(np.abs(got - want)):.3g})."
+        )
+
+
+def _random_network(layer_sizes, alpha, seed):
+    rng = np.random.default_rng(seed)
+    network = mlp_core.NeuralNetwork(layer_sizes, alpha=alpha, seed=seed)
+    network.biases = [rng.standard_normal(b.shape) * 0.5 for b in network.biases]
+    network.weights = [rng.standard_normal(W.shape) for W in network.weights]
+    X = rng.standard_normal((layer_sizes[0], 5))
+    Y = rng.standard_normal((layer_sizes[-1], 5))
+    return network, X, Y
+
+
+CASES = [([1, 1, 1], 0.01, 1), ([1, 4, 3, 1], 0.1, 2), ([3, 5, 2], 0.2, 3)]
+
+
+# ---------------------------------------------------------------------------------------------
+# One check per coding exercise.
+
+
+def check_gradient_step(function):
+    """Exercise 2.2: ``function(parameter, gradient, learning_rate)`` -> the parameter after one step."""
+
+    def check(function):
+        rng = np.random.default_rng(20)
+        for learning_rate in (0.1, 0.003):
+            parameter, gradient = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+            kept = parameter.copy()
+            got = _call(function, parameter, gradient, learning_rate)
+            if not np.array_equal(parameter, kept):
+                raise _Wrong("it changed the parameter array it was given; return a new array instead.")
+            want = parameter - learning_rate * gradient
+            if np.allclose(got, parameter + learning_rate * gradient):
+                raise _Wrong("it moves the parameter up the gradient; a descent step goes the other way.")
+            _expect_array(got, want, f"learning rate {learning_rate}")
+
+    return _run(check, function, "Your gradient step")
+
+
+def check_layer_shapes(function):
+    """Exercise 3.2: ``function(layer_sizes, n_samples)`` -> list of (W shape, b shape, Z shape) per layer."""
+
+    def check(function):
+        for layer_sizes, n_samples in (([1, 4, 3, 1], 3), ([2, 5, 1], 7), ([3, 2], 1)):
+            network = mlp_core.NeuralNetwork(layer_sizes)
+            X = np.zeros((layer_sizes[0], n_samples))
+            _, zs = network.forward_pass(X)
+            want = [
+                (tuple(W.shape), tuple(b.shape), tuple(Z.shape))
+                for W, b, Z in zip(network.weights, network.biases, zs)
+            ]
+            got = [
+                tuple(tuple(shape) for shape in layer) for layer in _call(function, layer_sizes, n_samples)
+            ]
+            if len(got) != len(want):
+                raise _Wrong(
+                    f"for layer sizes {layer_sizes} it lists {len(got)} layers; expected {len(want)}."
+                )
+            for index, (got_layer, want_layer) in enumerate(zip(got, want), start=1):
+                if got_layer != want_layer:
+                    names = ("W", "b", "Z")
+                    wrong = [
+                        f"{n} {g} instead of {w}" for n, g, w in zip(names, got_layer, want_layer) if g != w
+                    ]
+                    raise _Wrong(
+                        f"for layer sizes {layer_sizes} and {n_samples} samples, layer {index} has {'; '.join(wrong)}."
+                    )
+
+    return _run(check, function, "Your table of shapes")
+
+
+def check_leaky_relu_derivative(function):
+    """Exercise 4.2: ``function(z, alpha)`` -> the derivative of Leaky ReLU, element-wise."""
+
+    def check(function):
+        for alpha in (0.01, 0.3):
+            at_zero = np.asarray(_call(function, np.zeros((1, 1)), alpha), dtype=float)
+            if at_zero.shape == (1, 1) and at_zero[0, 0] != alpha:
+                raise _Wrong(
+                    f"at z = 0 it gives {at_zero[0, 0]:g}; the book's convention is alpha ({alpha}) there."
+                )
+            z = np.array([[-3.0, -1e-9, 0.0, 1e-9, 2.5], [4.0, -0.5, 0.0, 0.1, -7.0]])
+            _expect_array(
+                _call(function, z, alpha), mlp_core.leaky_relu_derivative(z, alpha), f"alpha = {alpha}"
+            )
+
+    return _run(check, function, "Your Leaky ReLU derivative")
+
+
+def check_parameter_count(function):
+    """Exercise 5.2: ``function(layer_sizes)`` -> the number of weights and biases."""
+
+    def check(function):
+        for layer_sizes in ([1, 4, 3, 1], [1, 1, 1], [3, 7, 2], [5, 1]):
+            want = mlp_core.NeuralNetwork(layer_sizes).n_parameters
+            got = _call(function, list(layer_sizes))
+            weights_only = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+            if got == weights_only:
+                raise _Wrong(
+                    f"for {layer_sizes} it gives {got}, the number of weights alone; the biases count too."
+                )
+            if got != want:
+                raise _Wrong(f"for {layer_sizes} it gives {got}; expected {want}.")
+
+    return _run(check, function, "Your parameter count")
+
+
+def check_forward_pass(function):
+    """Exercise 6.2: ``function(weights, biases, X, alpha)`` -> the network's output, (n_outputs, n_samples)."""
+
+    def check(function):
+        for layer_sizes, alpha, seed in CASES:
+            network, X, _ = _random_network(layer_sizes, alpha, seed)
+            want = network.predict(X)
+            got = _call(function, copy.deepcopy(network.weights), copy.deepcopy(network.biases), X, alpha)
+            _expect_array(got, want, f"layer sizes {layer_sizes} with {X.shape[1]} samples")
+
+    return _run(check, function, "Your forward pass")
+
+
+def check_mse(function):
+    """Exercise 7.2: ``function(Y, Y_hat)`` -> the loss 1/(2N) * sum((Y - Y_hat)**2), a float."""
+
+    def check(function):
+        rng = np.random.default_rng(70)
+        for shape in ((1, 3), (2, 5), (1, 1)):
+            Y, Y_hat = rng.standard_normal(shape), rng.standard_normal(shape)
+            want = mlp_core.mse_loss(Y, Y_hat)
+            got = float(_call(function, Y, Y_hat))
+            n = shape[1]
+            hints = {
+                2 * want: "it is twice the loss: the 1/2 is missing",
+                2 * n * want: "it is the plain sum: divide by 2N",
+            }
+            if n > 1:
+                hints[n * want] = "it is N times the loss: divide by the number of samples (columns)"
+            if shape[0] > 1:
+                hints[want * n / Y.size] = "it divides by every entry; N is the number of samples (columns)"
+            for value, hint in hints.items():
+                if np.isclose(got, value) and not np.isclose(got, want):
+                    raise _Wrong(f"for arrays of shape {shape}, {hint}.")
+            if not np.isclose(got, want):
+                raise _Wrong(f"for arrays of shape {shape} it gives {got:.6g}; expected {want:.6g}.")
+
+    return _run(check, function, "Your loss")
+
+
+def check_backward_pass(function):
+    """Exercise 8.2: ``function(weights, biases, X, Y, alpha)`` -> (dW, dB), lists shaped like weights, biases."""
+
+    def check(function):
+        for layer_sizes, alpha, seed in CASES:
+            network, X, Y = _random_network(layer_sizes, alpha, seed)
+            weights, biases = copy.deepcopy(network.weights), copy.deepcopy(network.biases)
+            dW, dB = network.backward_pass(*network.forward_pass(X), Y)
+            got_dW, got_dB = _call(function, weights, biases, X, Y, alpha)
+            if len(got_dW) != len(dW) or len(got_dB) != len(dB):
+                raise _Wrong(
+                    f"for layer sizes {layer_sizes} it returns {len(got_dW)} weight gradients; expected {len(dW)}."
+                )
+            if any(
+                not np.array_equal(a, b) for a, b in zip(weights + biases, network.weights + network.biases)
+            ):
+                raise _Wrong(
+                    "it changed the weights or biases it was given: compute every gradient first, apply none."
+                )
+            n = X.shape[1]
+            if len(got_dW) == len(dW) and all(np.shape(g) == w.shape for g, w in zip(got_dW, dW)):
+                if all(np.allclose(g, n * w) for g, w in zip(got_dW, dW)) and n > 1:
+                    raise _Wrong(
+                        f"for layer sizes {layer_sizes}, dW is N = {n} times too large: divide by the number of samples."
+                    )
+            for index, (got, want) in enumerate(zip(got_dW, dW)):
+                _expect_array(got, want, f"layer sizes {layer_sizes}, dW[{index}]")
+            for index, (got, want) in enumerate(zip(got_dB, dB)):
+                _expect_array(got, want, f"layer sizes {layer_sizes}, dB[{index}]")
+
+    return _run(check, function, "Your backward pass")
+
+
+def check_training_loop(function):
+    """Exercise 9.2: ``function(network, X, Y, epochs, learning_rate)`` -> losses, shape (epochs,)."""
+
+    def check(function):
+        for layer_sizes, alpha, seed in CASES[:2]:
+            network, X, Y = _random_network(layer_sizes, alpha, seed)
+            twin = copy.deepcopy(network)
+            want = twin.train(X, Y, 6, 0.05)
+            got = np.asarray(_call(function, network, X, Y, 6, 0.05), dtype=float)
+            if got.shape == want.shape and np.allclose(got[:-1], want[1:]):
+                raise _Wrong(
+                    "each loss is measured after that epoch's update; measure it before, as mlp_core does."
+                )
+            _expect_array(got, want, f"layer sizes {layer_sizes}, 6 epochs")
+            for W_got, W_want in zip(network.weights, twin.weights):
+                _expect_array(W_got, W_want, "the weights after training")
+
+    return _run(check, function, "Your training loop")
+
+
+def check_centred_difference(function):
+    """Exercise 10.2: ``function(f, x, eps)`` -> the centred estimate of f'(x) for a scalar function f."""
+
+    def check(function):
+        cases = [(np.sin, 0.7), (np.exp, -1.2), (lambda t: t**3 - 2 * t, 1.5)]
+        for f, x in cases:
+            eps = 1e-4
+            want = (f(x + eps) - f(x - eps)) / (2 * eps)
+            got = float(_call(function, f, x, eps))
+            if np.isclose(got, (f(x + eps) - f(x)) / eps, rtol=1e-9) and not np.isclose(got, want, rtol=1e-9):
+                raise _Wrong(
+                    f"at x = {x} it gives the one-sided difference; step both ways, by +eps and -eps."
+                )
+            if np.isclose(got, want * 2, rtol=1e-9):
+                raise _Wrong(f"at x = {x} it is twice the derivative: divide by 2 eps.")
+            if not np.isclose(got, want, rtol=1e-9):
+                raise _Wrong(f"at x = {x} it gives {got:.6g}; expected about {want:.6g}.")
+
+    return _run(check, function, "Your centred difference")

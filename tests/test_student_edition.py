@@ -1,0 +1,89 @@
+"""The student edition has no solutions, and runs with every unanswered check saying so."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import student_edition  # noqa: E402
+
+BOOK = ROOT / "book"
+NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    student_edition.write_student_edition(BOOK, out)
+    return out
+
+
+def solution_lines(cell):
+    """The non-trivial lines of a solution cell that a student must not see."""
+    source = cell.source
+    if student_edition.BEGIN in source:
+        source = "\n".join(
+            part.split(student_edition.END)[0] for part in source.split(student_edition.BEGIN)[1:]
+        )
+    return {
+        line.strip()
+        for line in source.splitlines()
+        if len(line.strip()) > 12 and not line.strip().startswith("#")
+    }
+
+
+def test_the_marker_convention_on_a_small_cell():
+    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\ncheck(f)"
+    stripped = student_edition.strip_solution(source, "Exercise 9.9")
+    assert "return 2 * x" not in stripped and "SOLUTION" not in stripped
+    assert (
+        '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise 9.9 is not answered yet")' in stripped
+    )
+    assert stripped.startswith("def f(x):\n") and stripped.endswith("\n\ncheck(f)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_solution_survives(path, edition):
+    teacher = nbformat.read(path, as_version=4)
+    student = nbformat.read(edition / path.name, as_version=4)
+    hidden = set()
+    for cell in teacher.cells:
+        if "solution" in cell.metadata.get("tags", []):
+            hidden |= solution_lines(cell) if cell.cell_type == "code" else {cell.source}
+    text = "\n".join(cell.source for cell in student.cells)
+    assert not [line for line in hidden if line in text]
+    assert all("solution" not in cell.metadata.get("tags", []) for cell in student.cells)
+    assert all(not cell.get("outputs") for cell in student.cells if cell.cell_type == "code")
+    assert "Solution" not in {line.strip(":{} ").split("}")[-1] for line in text.splitlines()}
+
+
+def test_every_chapter_with_exercises_loses_its_solutions(edition):
+    with_solutions = [p for p in NOTEBOOKS if '"solution"' in p.read_text()]
+    assert len(with_solutions) >= 10
+    for path in with_solutions:
+        assert len(nbformat.read(edition / path.name, as_version=4).cells) < len(
+            nbformat.read(path, as_version=4).cells
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_the_student_notebook_runs_and_unanswered_checks_say_so(path, edition):
+    notebook = nbformat.read(edition / path.name, as_version=4)
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(edition)}}
+    ).execute()
+    printed = "\n".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream"
+    )
+    checks_called = sum(
+        cell.source.count("checks.check_") for cell in notebook.cells if cell.cell_type == "code"
+    )
+    assert printed.count("Not yet: not answered yet") == checks_called
+    assert "Right: " not in printed
