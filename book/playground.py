@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import mlp_core
-from plotting import BLUE, DATA_COLOUR, VERMILLION
+from plotting import BLUE, DATA_COLOUR, GREY, VERMILLION
 
 SHAPES = {"[1, 1, 1]": (1, 1, 1), "[1, 4, 3, 1]": (1, 4, 3, 1), "[1, 16, 16, 1]": (1, 16, 16, 1)}
 LEARNING_RATES = tuple(float(f"{rate:.2g}") for rate in np.logspace(-3, 0, 13))
@@ -211,6 +211,29 @@ def precompute_grid(base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS
     }
 
 
+def _selection_slider(description, values, value):
+    return widgets.SelectionSlider(
+        options=[(f"{v:g}", v) for v in values],
+        value=value,
+        description=description,
+        style={"description_width": "100px"},
+        layout={"width": "460px"},
+    )
+
+
+def run_picture(figure, run):
+    """A run drawn small for the website, as an HTML widget with alt text."""
+    return picture(png_bytes(figure.render(run), WEB_COLOURS), describe_run(run))
+
+
+def picture_slider(description, values, pictures, value):
+    """A slider showing ``pictures[i]`` at ``values[i]``, switched in the browser (no kernel needed)."""
+    stack = widgets.Stack(pictures, selected_index=list(values).index(value))
+    slider = _selection_slider(description, values, value)
+    widgets.jslink((slider, "index"), (stack, "selected_index"))
+    return widgets.VBox([slider, stack])
+
+
 def precomputed_playground(base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS):
     """Learning-rate and alpha sliders that switch between precomputed runs in the browser.
 
@@ -219,32 +242,64 @@ def precomputed_playground(base=Setting(), learning_rates=LEARNING_RATES, alphas
     """
     runs = precompute_grid(base, learning_rates, alphas)
     figure = RunFigure()
-    rows = []
-    for rate in learning_rates:
-        cells = [
-            picture(png_bytes(figure.render(runs[rate, alpha]), WEB_COLOURS), describe_run(runs[rate, alpha]))
-            for alpha in alphas
-        ]
-        rows.append(widgets.Stack(cells, selected_index=alphas.index(base.alpha)))
+    rows = [
+        widgets.Stack(
+            [run_picture(figure, runs[rate, alpha]) for alpha in alphas],
+            selected_index=alphas.index(base.alpha),
+        )
+        for rate in learning_rates
+    ]
     grid = widgets.Stack(rows, selected_index=learning_rates.index(base.learning_rate))
-    rate_slider = widgets.SelectionSlider(
-        options=[(f"{rate:g}", rate) for rate in learning_rates],
-        value=base.learning_rate,
-        description="learning rate",
-        style={"description_width": "100px"},
-        layout={"width": "460px"},
-    )
-    alpha_slider = widgets.SelectionSlider(
-        options=[(f"{alpha:g}", alpha) for alpha in alphas],
-        value=base.alpha,
-        description="alpha",
-        style={"description_width": "100px"},
-        layout={"width": "460px"},
-    )
+    rate_slider = _selection_slider("learning rate", learning_rates, base.learning_rate)
+    alpha_slider = _selection_slider("alpha", alphas, base.alpha)
     widgets.jslink((rate_slider, "index"), (grid, "selected_index"))
     for row in rows:
         widgets.jslink((alpha_slider, "index"), (row, "selected_index"))
     return widgets.VBox([rate_slider, alpha_slider, grid])
+
+
+def learning_rate_explorer(base=Setting(), learning_rates=LEARNING_RATES):
+    """One slider over the learning rate: the run for each value, precomputed."""
+    figure = RunFigure()
+    pictures = [run_picture(figure, train(replace(base, learning_rate=rate))) for rate in learning_rates]
+    return picture_slider("learning rate", learning_rates, pictures, base.learning_rate)
+
+
+def leaky_relu_picture(alpha, dpi=70):
+    """Leaky ReLU and its derivative for one ``alpha``, beside plain ReLU, as PNG bytes."""
+    figure = Figure(figsize=(6.6, 2.7), dpi=dpi)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.09, right=0.98, bottom=0.18, top=0.8, wspace=0.3)
+    function_axes, derivative_axes = figure.subplots(1, 2)
+    z = np.linspace(-3, 3, 601)
+    function_axes.plot(z, np.maximum(z, 0), color=GREY, linestyle="--", linewidth=1.5, label="ReLU")
+    function_axes.plot(z, mlp_core.leaky_relu(z, alpha), color=BLUE, linewidth=2, label=f"alpha = {alpha:g}")
+    function_axes.set(xlabel="z", ylabel="f(z)", ylim=(-1.6, 3.1), title="Leaky ReLU")
+    function_axes.legend(loc="upper left", frameon=False)
+    negative, positive = z[z <= 0], z[z > 0]
+    derivative_axes.plot(negative, mlp_core.leaky_relu_derivative(negative, alpha), color=BLUE, linewidth=2)
+    derivative_axes.plot(positive, mlp_core.leaky_relu_derivative(positive, alpha), color=BLUE, linewidth=2)
+    derivative_axes.set(xlabel="z", ylabel="f'(z)", ylim=(-0.1, 1.15), title="its derivative")
+    for ax in (function_axes, derivative_axes):
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    headline = "plain ReLU, flat for z <= 0" if alpha == 0 else f"for z <= 0 the slope is {alpha:g}, not 0"
+    figure.suptitle(f"alpha = {alpha:g}: {headline}", fontsize=12)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return png_bytes(Image.open(buffer).convert("RGB"), WEB_COLOURS)
+
+
+def leaky_relu_explorer(alphas=ALPHAS, value=mlp_core.ALPHA):
+    """An alpha slider over pictures of Leaky ReLU and its derivative, precomputed."""
+    pictures = [
+        picture(
+            leaky_relu_picture(alpha),
+            f"Leaky ReLU with alpha {alpha:g} beside ReLU, and its derivative: 1 for z > 0, {alpha:g} for z <= 0.",
+        )
+        for alpha in alphas
+    ]
+    return picture_slider("alpha", alphas, pictures, value)
 
 
 def watch_it_learn(setting=Setting(), every=5):

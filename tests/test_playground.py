@@ -105,3 +105,21 @@ def test_extreme_settings_never_raise(control, value):
     live = playground.LivePlayground(Setting(learning_rate=1.0))
     getattr(live, control).value = value
     assert live.view.value.startswith("<img") and "alt=" in live.view.value
+
+
+def test_the_learning_rate_explorer_shows_the_run_of_each_rate():
+    rates = (0.001, 0.1, 5.0)
+    slider, stack = playground.learning_rate_explorer(learning_rates=rates).children
+    assert [value for _, value in slider.options] == list(rates) and slider.value == 0.1
+    assert stack.selected_index == 1
+    for rate, cell in zip(rates, stack.children):
+        assert playground.train(Setting(learning_rate=rate)).headline() in cell.value
+    assert "diverged at epoch" in stack.children[-1].value
+
+
+def test_the_leaky_relu_explorer_has_a_picture_per_alpha():
+    slider, stack = playground.leaky_relu_explorer().children
+    assert [value for _, value in slider.options] == list(ALPHAS)
+    assert stack.selected_index == ALPHAS.index(mlp_core.ALPHA)
+    assert len(stack.children) == len(ALPHAS)
+    assert "alpha 0.3 beside ReLU" in stack.children[ALPHAS.index(0.3)].value
