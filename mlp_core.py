@@ -58,7 +58,9 @@ class TrainingDiverged(RuntimeError):
 
 def _check_real(name, value, *, positive=False):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be a real number; got {value!r} of type {type(value).__name__}."
+        )
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value!r}.")
     if positive and value <= 0:
@@ -68,7 +70,9 @@ def _check_real(name, value, *, positive=False):
 
 def _check_count(name, value, *, minimum):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be an integer; got {value!r} of type {type(value).__name__}."
+        )
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value!r}.")
     return int(value)
@@ -78,21 +82,36 @@ def _check_matrix(name, value, n_rows=None, n_cols=None):
     """Return ``value`` as a finite float64 array of shape (n_rows, n_cols), or raise."""
     array = np.asarray(value)
     if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be an array of real numbers; got an array of dtype {array.dtype}.")
+        raise TypeError(
+            f"{name} must be an array of real numbers; got an array of dtype {array.dtype}."
+        )
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D, laid out (n_features, n_samples); got shape {array.shape}. "
             "A single feature is a row: use X.reshape(1, -1)."
         )
     if array.shape[1] < 1:
-        raise ValueError(f"{name} must hold at least one sample (column); got shape {array.shape}.")
+        raise ValueError(
+            f"{name} must hold at least one sample (column); got shape {array.shape}."
+        )
+    if n_rows is not None and n_cols is not None and array.shape != (n_rows, n_cols):
+        raise ValueError(
+            f"{name} must have shape ({n_rows}, {n_cols}): {n_rows} row(s), one per unit, and "
+            f"{n_cols} column(s), one per sample; got shape {array.shape}."
+        )
     if n_rows is not None and array.shape[0] != n_rows:
-        raise ValueError(f"{name} must have {n_rows} row(s), one per unit; got shape {array.shape}.")
+        raise ValueError(
+            f"{name} must have {n_rows} row(s), one per unit; got shape {array.shape}."
+        )
     if n_cols is not None and array.shape[1] != n_cols:
-        raise ValueError(f"{name} must have {n_cols} column(s), one per sample; got shape {array.shape}.")
+        raise ValueError(
+            f"{name} must have {n_cols} column(s), one per sample; got shape {array.shape}."
+        )
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold only finite numbers; it contains NaN or infinity.")
+        raise ValueError(
+            f"{name} must hold only finite numbers; it contains NaN or infinity."
+        )
     return array
 
 
@@ -193,7 +212,9 @@ class NeuralNetwork:
     """
 
     def __init__(self, layer_sizes, alpha=ALPHA, seed=None):
-        if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (list, tuple, np.ndarray)):
+        if isinstance(layer_sizes, (str, bytes)) or not isinstance(
+            layer_sizes, (list, tuple, np.ndarray)
+        ):
             raise TypeError(
                 f"layer_sizes must be a list of integers such as [1, 4, 3, 1]; got {layer_sizes!r}."
             )
@@ -201,14 +222,18 @@ class NeuralNetwork:
             raise ValueError(
                 f"layer_sizes must list at least two layers (input and output); got {list(layer_sizes)!r}."
             )
-        sizes = [_check_count(f"layer_sizes[{i}]", n, minimum=1) for i, n in enumerate(layer_sizes)]
+        sizes = [
+            _check_count(f"layer_sizes[{i}]", n, minimum=1)
+            for i, n in enumerate(layer_sizes)
+        ]
         if seed is not None:
             seed = _check_count("seed", seed, minimum=0)
         self.layer_sizes = sizes
         self.alpha = _check_real("alpha", alpha)
         rng = np.random.default_rng(seed)
         self.weights = [
-            rng.standard_normal((n_out, n_in)) * INIT_SCALE for n_in, n_out in self._layer_pairs()
+            rng.standard_normal((n_out, n_in)) * INIT_SCALE
+            for n_in, n_out in self._layer_pairs()
         ]
         self.biases = [np.zeros((n_out, 1)) for _, n_out in self._layer_pairs()]
 
@@ -312,7 +337,9 @@ class NeuralNetwork:
         dW : list of ndarray, ``dW[i]`` shaped like ``weights[i]``
         dB : list of ndarray, ``dB[i]`` shaped like ``biases[i]``
         """
-        n_samples = _check_matrix("activations[0]", activations[0], n_rows=self.layer_sizes[0]).shape[1]
+        n_samples = _check_matrix(
+            "activations[0]", activations[0], n_rows=self.layer_sizes[0]
+        ).shape[1]
         shapes = [(n, n_samples) for n in self.layer_sizes]
         activations = _check_like("activations", activations, shapes)
         zs = _check_like("zs", zs, shapes[1:])

@@ -12,9 +12,7 @@ import numpy as np
 
 import mlp_core
 
-_NOT_ANSWERED = (
-    "not answered yet: replace the NotImplementedError line with your code, run that cell, then this one."
-)
+_NOT_ANSWERED = "not answered yet: replace the NotImplementedError line with your code, run that cell, then this one."
 
 
 class _Wrong(Exception):
@@ -32,7 +30,9 @@ def _globals_read(function):
     while codes:
         code = codes.pop()
         names.update(code.co_names)
-        codes.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+        codes.extend(
+            const for const in code.co_consts if isinstance(const, types.CodeType)
+        )
     data_types = (np.ndarray, list, tuple, int, float, mlp_core.NeuralNetwork)
     return sorted(
         name
@@ -48,7 +48,11 @@ def _call(function, *args):
     except NotImplementedError:
         raise
     except Exception as error:  # a student's error: name it, don't show a traceback
-        hint = " Check each product's shapes: is a matrix transposed?" if "matmul" in str(error) else ""
+        hint = (
+            " Check each product's shapes: is a matrix transposed?"
+            if "matmul" in str(error)
+            else ""
+        )
         raise _Wrong(
             f"calling it with {_describe(args)} raised {type(error).__name__}: {error}.{hint}"
         ) from None
@@ -72,7 +76,8 @@ def _run(check, function, what):
     """Run ``check(function)``; turn its outcome into one printed sentence."""
     if not callable(function):
         return _say(
-            False, f"pass your function itself, e.g. check(my_function); got {type(function).__name__}."
+            False,
+            f"pass your function itself, e.g. check(my_function); got {type(function).__name__}.",
         )
     try:
         check(function)
@@ -90,8 +95,12 @@ def _run(check, function, what):
 def _expect_array(got, want, case):
     got = np.asarray(got, dtype=float)
     if got.shape != want.shape:
-        hint = " (transposed?)" if got.shape == want.shape[::-1] and got.ndim == 2 else ""
-        raise _Wrong(f"for {case}, the result has shape {got.shape}{hint}; expected {want.shape}.")
+        hint = (
+            " (transposed?)" if got.shape == want.shape[::-1] and got.ndim == 2 else ""
+        )
+        raise _Wrong(
+            f"for {case}, the result has shape {got.shape}{hint}; expected {want.shape}."
+        )
     if not np.allclose(got, want, rtol=1e-7, atol=1e-10):
         raise _Wrong(
             f"for {case}, the values differ from mlp_core's (largest gap {np.max(np.abs(got - want)):.3g})."
@@ -121,14 +130,21 @@ def check_gradient_step(function):
     def check(function):
         rng = np.random.default_rng(20)
         for learning_rate in (0.1, 0.003):
-            parameter, gradient = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+            parameter, gradient = (
+                rng.standard_normal((3, 2)),
+                rng.standard_normal((3, 2)),
+            )
             kept = parameter.copy()
             got = _call(function, parameter, gradient, learning_rate)
             if not np.array_equal(parameter, kept):
-                raise _Wrong("it changed the parameter array it was given; return a new array instead.")
+                raise _Wrong(
+                    "it changed the parameter array it was given; return a new array instead."
+                )
             want = parameter - learning_rate * gradient
             if np.allclose(got, parameter + learning_rate * gradient):
-                raise _Wrong("it moves the parameter up the gradient; a descent step goes the other way.")
+                raise _Wrong(
+                    "it moves the parameter up the gradient; a descent step goes the other way."
+                )
             _expect_array(got, want, f"learning rate {learning_rate}")
 
     return _run(check, function, "Your gradient step")
@@ -147,7 +163,8 @@ def check_layer_shapes(function):
                 for W, b, Z in zip(network.weights, network.biases, zs)
             ]
             got = [
-                tuple(tuple(shape) for shape in layer) for layer in _call(function, layer_sizes, n_samples)
+                tuple(tuple(shape) for shape in layer)
+                for layer in _call(function, layer_sizes, n_samples)
             ]
             if len(got) != len(want):
                 raise _Wrong(
@@ -157,7 +174,9 @@ def check_layer_shapes(function):
                 if got_layer != want_layer:
                     names = ("W", "b", "Z")
                     wrong = [
-                        f"{n} {g} instead of {w}" for n, g, w in zip(names, got_layer, want_layer) if g != w
+                        f"{n} {g} instead of {w}"
+                        for n, g, w in zip(names, got_layer, want_layer)
+                        if g != w
                     ]
                     raise _Wrong(
                         f"for layer sizes {layer_sizes} and {n_samples} samples, layer {index} has {'; '.join(wrong)}."
@@ -178,7 +197,9 @@ def check_leaky_relu_derivative(function):
                 )
             z = np.array([[-3.0, -1e-9, 0.0, 1e-9, 2.5], [4.0, -0.5, 0.0, 0.1, -7.0]])
             _expect_array(
-                _call(function, z, alpha), mlp_core.leaky_relu_derivative(z, alpha), f"alpha = {alpha}"
+                _call(function, z, alpha),
+                mlp_core.leaky_relu_derivative(z, alpha),
+                f"alpha = {alpha}",
             )
 
     return _run(check, function, "Your Leaky ReLU derivative")
@@ -209,8 +230,16 @@ def check_forward_pass(function):
         for layer_sizes, alpha, seed in CASES:
             network, X, _ = _random_network(layer_sizes, alpha, seed)
             want = network.predict(X)
-            got = _call(function, copy.deepcopy(network.weights), copy.deepcopy(network.biases), X, alpha)
-            _expect_array(got, want, f"layer sizes {layer_sizes} with {X.shape[1]} samples")
+            got = _call(
+                function,
+                copy.deepcopy(network.weights),
+                copy.deepcopy(network.biases),
+                X,
+                alpha,
+            )
+            _expect_array(
+                got, want, f"layer sizes {layer_sizes} with {X.shape[1]} samples"
+            )
 
     return _run(check, function, "Your forward pass")
 
@@ -230,14 +259,20 @@ def check_mse(function):
                 2 * n * want: "it is the plain sum: divide by 2N",
             }
             if n > 1:
-                hints[n * want] = "it is N times the loss: divide by the number of samples (columns)"
+                hints[n * want] = (
+                    "it is N times the loss: divide by the number of samples (columns)"
+                )
             if shape[0] > 1:
-                hints[want * n / Y.size] = "it divides by every entry; N is the number of samples (columns)"
+                hints[want * n / Y.size] = (
+                    "it divides by every entry; N is the number of samples (columns)"
+                )
             for value, hint in hints.items():
                 if np.isclose(got, value) and not np.isclose(got, want):
                     raise _Wrong(f"for arrays of shape {shape}, {hint}.")
             if not np.isclose(got, want):
-                raise _Wrong(f"for arrays of shape {shape} it gives {got:.6g}; expected {want:.6g}.")
+                raise _Wrong(
+                    f"for arrays of shape {shape} it gives {got:.6g}; expected {want:.6g}."
+                )
 
     return _run(check, function, "Your loss")
 
@@ -248,7 +283,10 @@ def check_backward_pass(function):
     def check(function):
         for layer_sizes, alpha, seed in CASES:
             network, X, Y = _random_network(layer_sizes, alpha, seed)
-            weights, biases = copy.deepcopy(network.weights), copy.deepcopy(network.biases)
+            weights, biases = (
+                copy.deepcopy(network.weights),
+                copy.deepcopy(network.biases),
+            )
             dW, dB = network.backward_pass(*network.forward_pass(X), Y)
             got_dW, got_dB = _call(function, weights, biases, X, Y, alpha)
             if len(got_dW) != len(dW) or len(got_dB) != len(dB):
@@ -256,13 +294,16 @@ def check_backward_pass(function):
                     f"for layer sizes {layer_sizes} it returns {len(got_dW)} weight gradients; expected {len(dW)}."
                 )
             if any(
-                not np.array_equal(a, b) for a, b in zip(weights + biases, network.weights + network.biases)
+                not np.array_equal(a, b)
+                for a, b in zip(weights + biases, network.weights + network.biases)
             ):
                 raise _Wrong(
                     "it changed the weights or biases it was given: compute every gradient first, apply none."
                 )
             n = X.shape[1]
-            if len(got_dW) == len(dW) and all(np.shape(g) == w.shape for g, w in zip(got_dW, dW)):
+            if len(got_dW) == len(dW) and all(
+                np.shape(g) == w.shape for g, w in zip(got_dW, dW)
+            ):
                 if all(np.allclose(g, n * w) for g, w in zip(got_dW, dW)) and n > 1:
                     raise _Wrong(
                         f"for layer sizes {layer_sizes}, dW is N = {n} times too large: divide by the number of samples."
@@ -304,13 +345,17 @@ def check_centred_difference(function):
             eps = 1e-4
             want = (f(x + eps) - f(x - eps)) / (2 * eps)
             got = float(_call(function, f, x, eps))
-            if np.isclose(got, (f(x + eps) - f(x)) / eps, rtol=1e-9) and not np.isclose(got, want, rtol=1e-9):
+            if np.isclose(got, (f(x + eps) - f(x)) / eps, rtol=1e-9) and not np.isclose(
+                got, want, rtol=1e-9
+            ):
                 raise _Wrong(
                     f"at x = {x} it gives the one-sided difference; step both ways, by +eps and -eps."
                 )
             if np.isclose(got, want * 2, rtol=1e-9):
                 raise _Wrong(f"at x = {x} it is twice the derivative: divide by 2 eps.")
             if not np.isclose(got, want, rtol=1e-9):
-                raise _Wrong(f"at x = {x} it gives {got:.6g}; expected about {want:.6g}.")
+                raise _Wrong(
+                    f"at x = {x} it gives {got:.6g}; expected about {want:.6g}."
+                )
 
     return _run(check, function, "Your centred difference")

@@ -22,7 +22,11 @@ from PIL import Image
 import mlp_core
 from plotting import BLUE, DATA_COLOUR, GREY, VERMILLION
 
-SHAPES = {"[1, 1, 1]": (1, 1, 1), "[1, 4, 3, 1]": (1, 4, 3, 1), "[1, 16, 16, 1]": (1, 16, 16, 1)}
+SHAPES = {
+    "[1, 1, 1]": (1, 1, 1),
+    "[1, 4, 3, 1]": (1, 4, 3, 1),
+    "[1, 16, 16, 1]": (1, 16, 16, 1),
+}
 LEARNING_RATES = tuple(float(f"{rate:.2g}") for rate in np.logspace(-3, 0, 13))
 ALPHAS = (0.0, 0.01, 0.1, 0.2, 0.3, 0.4, 0.5)
 LOSS_LIMITS = (1e-4, 1e2)
@@ -75,9 +79,13 @@ class Run:
 
 def train(setting):
     """Train a fresh network on the book's data with ``setting``; never raises TrainingDiverged."""
-    network = mlp_core.NeuralNetwork(list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed)
+    network = mlp_core.NeuralNetwork(
+        list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed
+    )
     try:
-        losses = network.train(mlp_core.X_TRAIN, mlp_core.Y_TRAIN, setting.epochs, setting.learning_rate)
+        losses = network.train(
+            mlp_core.X_TRAIN, mlp_core.Y_TRAIN, setting.epochs, setting.learning_rate
+        )
     except mlp_core.TrainingDiverged as diverged:
         return Run(setting, diverged.losses, network, diverged.epoch)
     return Run(setting, losses, network)
@@ -93,15 +101,21 @@ class RunFigure:
     def __init__(self, dpi=70):
         self.figure = Figure(figsize=(6.6, 2.9), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.17, top=0.8, wspace=0.32)
+        self.figure.subplots_adjust(
+            left=0.1, right=0.98, bottom=0.17, top=0.8, wspace=0.32
+        )
         self.loss_axes, self.fit_axes = self.figure.subplots(1, 2)
         self._style_axes()
-        (self.loss_line,) = self.loss_axes.plot([], [], color=BLUE, linewidth=2, animated=True)
+        (self.loss_line,) = self.loss_axes.plot(
+            [], [], color=BLUE, linewidth=2, animated=True
+        )
         self.xs = np.linspace(*X_RANGE, 200).reshape(1, -1)
         (self.fit_line,) = self.fit_axes.plot(
             self.xs[0], np.zeros(200), color=BLUE, linewidth=2, animated=True
         )
-        self.fit_axes.scatter(mlp_core.X_TRAIN[0], mlp_core.Y_TRAIN[0], s=50, color=DATA_COLOUR, zorder=3)
+        self.fit_axes.scatter(
+            mlp_core.X_TRAIN[0], mlp_core.Y_TRAIN[0], s=50, color=DATA_COLOUR, zorder=3
+        )
         self.message = self.fit_axes.text(
             0.5,
             0.5,
@@ -112,7 +126,9 @@ class RunFigure:
             color=VERMILLION,
             animated=True,
         )
-        self.title = self.figure.text(0.5, 0.93, "", ha="center", va="center", fontsize=12, animated=True)
+        self.title = self.figure.text(
+            0.5, 0.93, "", ha="center", va="center", fontsize=12, animated=True
+        )
         self._background_epochs = None
 
     def _style_axes(self):
@@ -150,17 +166,21 @@ class RunFigure:
         if not diverged:
             self.fit_line.set_ydata(np.clip(run.network.predict(self.xs)[0], -1e3, 1e3))
         self.message.set_text(
-            f"diverged at epoch {run.diverged_at}:\nlearning rate too large" if diverged else ""
+            f"diverged at epoch {run.diverged_at}:\nlearning rate too large"
+            if diverged
+            else ""
         )
         self.title.set_text(
             f"learning rate {run.setting.learning_rate:g}, alpha {run.setting.alpha:g}: {run.headline()}"
         )
-        artists = [self.loss_line, self.message, self.title] + ([] if diverged else [self.fit_line])
+        artists = [self.loss_line, self.message, self.title] + (
+            [] if diverged else [self.fit_line]
+        )
         for artist in artists:
             self.figure.draw_artist(artist)
-        return Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert(
-            "RGB"
-        )
+        return Image.frombuffer(
+            "RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()
+        ).convert("RGB")
 
     def draw(self, run, upto=None):
         """Like ``render``, as PNG bytes."""
@@ -234,7 +254,9 @@ def picture_slider(description, values, pictures, value):
     return widgets.VBox([slider, stack])
 
 
-def precomputed_playground(base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS):
+def precomputed_playground(
+    base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS
+):
     """Learning-rate and alpha sliders that switch between precomputed runs in the browser.
 
     An outer Stack (one child per learning rate) holds inner Stacks (one picture per alpha); the
@@ -261,7 +283,10 @@ def precomputed_playground(base=Setting(), learning_rates=LEARNING_RATES, alphas
 def learning_rate_explorer(base=Setting(), learning_rates=LEARNING_RATES):
     """One slider over the learning rate: the run for each value, precomputed."""
     figure = RunFigure()
-    pictures = [run_picture(figure, train(replace(base, learning_rate=rate))) for rate in learning_rates]
+    pictures = [
+        run_picture(figure, train(replace(base, learning_rate=rate)))
+        for rate in learning_rates
+    ]
     return picture_slider("learning rate", learning_rates, pictures, base.learning_rate)
 
 
@@ -272,18 +297,42 @@ def leaky_relu_picture(alpha, dpi=70):
     figure.subplots_adjust(left=0.09, right=0.98, bottom=0.18, top=0.8, wspace=0.3)
     function_axes, derivative_axes = figure.subplots(1, 2)
     z = np.linspace(-3, 3, 601)
-    function_axes.plot(z, np.maximum(z, 0), color=GREY, linestyle="--", linewidth=1.5, label="ReLU")
-    function_axes.plot(z, mlp_core.leaky_relu(z, alpha), color=BLUE, linewidth=2, label=f"alpha = {alpha:g}")
+    function_axes.plot(
+        z, np.maximum(z, 0), color=GREY, linestyle="--", linewidth=1.5, label="ReLU"
+    )
+    function_axes.plot(
+        z,
+        mlp_core.leaky_relu(z, alpha),
+        color=BLUE,
+        linewidth=2,
+        label=f"alpha = {alpha:g}",
+    )
     function_axes.set(xlabel="z", ylabel="f(z)", ylim=(-1.6, 3.1), title="Leaky ReLU")
     function_axes.legend(loc="upper left", frameon=False)
     negative, positive = z[z <= 0], z[z > 0]
-    derivative_axes.plot(negative, mlp_core.leaky_relu_derivative(negative, alpha), color=BLUE, linewidth=2)
-    derivative_axes.plot(positive, mlp_core.leaky_relu_derivative(positive, alpha), color=BLUE, linewidth=2)
-    derivative_axes.set(xlabel="z", ylabel="f'(z)", ylim=(-0.1, 1.15), title="its derivative")
+    derivative_axes.plot(
+        negative,
+        mlp_core.leaky_relu_derivative(negative, alpha),
+        color=BLUE,
+        linewidth=2,
+    )
+    derivative_axes.plot(
+        positive,
+        mlp_core.leaky_relu_derivative(positive, alpha),
+        color=BLUE,
+        linewidth=2,
+    )
+    derivative_axes.set(
+        xlabel="z", ylabel="f'(z)", ylim=(-0.1, 1.15), title="its derivative"
+    )
     for ax in (function_axes, derivative_axes):
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    headline = "plain ReLU, flat for z <= 0" if alpha == 0 else f"for z <= 0 the slope is {alpha:g}, not 0"
+    headline = (
+        "plain ReLU, flat for z <= 0"
+        if alpha == 0
+        else f"for z <= 0 the slope is {alpha:g}, not 0"
+    )
     figure.suptitle(f"alpha = {alpha:g}: {headline}", fontsize=12)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
@@ -308,21 +357,32 @@ def watch_it_learn(setting=Setting(), every=5):
     The frames are drawn in advance (one every ``every`` epochs), so it plays without a kernel.
     """
     frames, figure = [], RunFigure()
-    network = mlp_core.NeuralNetwork(list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed)
+    network = mlp_core.NeuralNetwork(
+        list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed
+    )
     losses = np.empty(0)
     for epoch in range(0, setting.epochs + 1, every):
-        loss_now = mlp_core.mse_loss(mlp_core.Y_TRAIN, network.predict(mlp_core.X_TRAIN))
+        loss_now = mlp_core.mse_loss(
+            mlp_core.Y_TRAIN, network.predict(mlp_core.X_TRAIN)
+        )
         snapshot = Run(setting, np.append(losses, loss_now), network)
         png = png_bytes(figure.render(snapshot), WEB_COLOURS)
         alt = f"After {epoch} epochs of {setting.describe()}: loss {loss_now:.4f}."
         frames.append(picture(png, alt))
         losses = np.append(
-            losses, network.train(mlp_core.X_TRAIN, mlp_core.Y_TRAIN, every, setting.learning_rate)
+            losses,
+            network.train(
+                mlp_core.X_TRAIN, mlp_core.Y_TRAIN, every, setting.learning_rate
+            ),
         )
     stack = widgets.Stack(frames, selected_index=0)
     last = len(frames) - 1
-    play = widgets.Play(value=0, min=0, max=last, step=1, interval=400, description="play")
-    epoch_slider = widgets.IntSlider(value=0, min=0, max=last, description=f"epoch / {every}")
+    play = widgets.Play(
+        value=0, min=0, max=last, step=1, interval=400, description="play"
+    )
+    epoch_slider = widgets.IntSlider(
+        value=0, min=0, max=last, description=f"epoch / {every}"
+    )
     widgets.jslink((play, "value"), (epoch_slider, "value"))
     widgets.jslink((epoch_slider, "value"), (stack, "selected_index"))
     return widgets.VBox([widgets.HBox([play, epoch_slider]), stack])
@@ -352,20 +412,36 @@ class LivePlayground:
             **common,
         )
         self.alpha = widgets.FloatSlider(
-            value=setting.alpha, min=0.0, max=0.5, step=0.01, description="alpha", **common
+            value=setting.alpha,
+            min=0.0,
+            max=0.5,
+            step=0.01,
+            description="alpha",
+            **common,
         )
         self.epochs = widgets.IntSlider(
-            value=setting.epochs, min=0, max=500, step=10, description="epochs", **common
+            value=setting.epochs,
+            min=0,
+            max=500,
+            step=10,
+            description="epochs",
+            **common,
         )
         self.shape = widgets.Dropdown(
-            options=list(SHAPES), value=str(list(setting.layer_sizes)), description="layers"
+            options=list(SHAPES),
+            value=str(list(setting.layer_sizes)),
+            description="layers",
         )
-        self.seed = widgets.BoundedIntText(value=setting.seed, min=0, max=10_000, description="seed")
+        self.seed = widgets.BoundedIntText(
+            value=setting.seed, min=0, max=10_000, description="seed"
+        )
         self.view = widgets.HTML()
         controls = [self.learning_rate, self.alpha, self.epochs, self.shape, self.seed]
         for control in controls:
             control.observe(lambda change: self.update(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(controls[:3]), widgets.HBox(controls[3:]), self.view])
+        self.widget = widgets.VBox(
+            [widgets.HBox(controls[:3]), widgets.HBox(controls[3:]), self.view]
+        )
         self.update()
 
     def setting(self):

@@ -25,7 +25,9 @@ def derivative(z, alpha):
 
 
 def parameter_count(layer_sizes):
-    return sum(n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+    return sum(
+        n_out * (n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])
+    )
 
 
 def forward(weights, biases, X, alpha):
@@ -125,25 +127,36 @@ def wrong(check, answer, capsys):
 
 
 def test_gradient_step_wrong_answers(capsys):
-    assert "up the gradient" in wrong(checks.check_gradient_step, lambda p, g, lr: p + lr * g, capsys)
+    assert "up the gradient" in wrong(
+        checks.check_gradient_step, lambda p, g, lr: p + lr * g, capsys
+    )
 
     def in_place(p, g, lr):
         p -= lr * g
         return p
 
-    assert "changed the parameter array" in wrong(checks.check_gradient_step, in_place, capsys)
+    assert "changed the parameter array" in wrong(
+        checks.check_gradient_step, in_place, capsys
+    )
 
 
 def test_layer_shapes_transposed_weight(capsys):
     def transposed(layer_sizes, n_samples):
-        return [((a, b), (b, 1), (b, n_samples)) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+        return [
+            ((a, b), (b, 1), (b, n_samples))
+            for a, b in zip(layer_sizes[:-1], layer_sizes[1:])
+        ]
 
     said = wrong(checks.check_layer_shapes, transposed, capsys)
     assert "layer 1 has W (1, 4) instead of (4, 1)" in said
 
 
 def test_derivative_at_zero_taken_as_zero(capsys):
-    said = wrong(checks.check_leaky_relu_derivative, lambda z, alpha: np.where(z >= 0, 1.0, alpha), capsys)
+    said = wrong(
+        checks.check_leaky_relu_derivative,
+        lambda z, alpha: np.where(z >= 0, 1.0, alpha),
+        capsys,
+    )
     assert "at z = 0 it gives 1" in said
     said = wrong(
         checks.check_leaky_relu_derivative,
@@ -154,7 +167,11 @@ def test_derivative_at_zero_taken_as_zero(capsys):
 
 
 def test_parameter_count_without_biases(capsys):
-    said = wrong(checks.check_parameter_count, lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), capsys)
+    said = wrong(
+        checks.check_parameter_count,
+        lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])),
+        capsys,
+    )
     assert "the biases count too" in said
 
 
@@ -173,7 +190,9 @@ def test_forward_pass_activation_on_the_output(capsys):
             A = leaky_relu(W @ A + b, alpha)
         return A
 
-    assert "values differ from mlp_core's" in wrong(checks.check_forward_pass, bent_output, capsys)
+    assert "values differ from mlp_core's" in wrong(
+        checks.check_forward_pass, bent_output, capsys
+    )
 
 
 def test_forward_pass_reading_a_global(capsys):
@@ -192,23 +211,31 @@ def test_loss_without_the_half_or_the_n(capsys):
     assert "the 1/2 is missing" in wrong(
         checks.check_mse, lambda Y, P: float(np.sum((Y - P) ** 2) / Y.shape[1]), capsys
     )
-    assert "plain sum" in wrong(checks.check_mse, lambda Y, P: float(np.sum((Y - P) ** 2)), capsys)
+    assert "plain sum" in wrong(
+        checks.check_mse, lambda Y, P: float(np.sum((Y - P) ** 2)), capsys
+    )
     said = wrong(checks.check_mse, lambda Y, P: float(np.sum((Y - P) ** 2) / 2), capsys)
     assert "divide by the number of samples" in said
 
 
 def test_backward_pass_missing_one_over_n(capsys):
-    said = wrong(checks.check_backward_pass, lambda *args: backward(*args, divide=False), capsys)
+    said = wrong(
+        checks.check_backward_pass, lambda *args: backward(*args, divide=False), capsys
+    )
     assert "N = 5 times too large" in said
 
 
 def test_backward_pass_applying_the_gradient_before_computing_the_next(capsys):
-    said = wrong(checks.check_backward_pass, lambda *args: backward(*args, fused=True), capsys)
+    said = wrong(
+        checks.check_backward_pass, lambda *args: backward(*args, fused=True), capsys
+    )
     assert "compute every gradient first" in said
 
 
 def test_training_loop_measuring_after_the_update(capsys):
-    said = wrong(checks.check_training_loop, lambda *args: train(*args, after=True), capsys)
+    said = wrong(
+        checks.check_training_loop, lambda *args: train(*args, after=True), capsys
+    )
     assert "measure it before" in said
 
 
@@ -217,7 +244,9 @@ def test_centred_difference_wrong_answers(capsys):
         checks.check_centred_difference, lambda f, x, e: (f(x + e) - f(x)) / e, capsys
     )
     assert "divide by 2 eps" in wrong(
-        checks.check_centred_difference, lambda f, x, e: (f(x + e) - f(x - e)) / e, capsys
+        checks.check_centred_difference,
+        lambda f, x, e: (f(x + e) - f(x - e)) / e,
+        capsys,
     )
 
 
@@ -226,6 +255,8 @@ def test_checks_print_the_same_sentence_every_run(capsys):
     first = capsys.readouterr().out
     checks.check_forward_pass(forward)
     assert (
-        capsys.readouterr().out == first == "Right: Your forward pass matches mlp_core on every test case.\n"
+        capsys.readouterr().out
+        == first
+        == "Right: Your forward pass matches mlp_core on every test case.\n"
     )
     assert mlp_core.ALPHA == 0.01

@@ -15,26 +15,37 @@ from playground import ALPHAS, LEARNING_RATES, Setting
 
 
 def test_a_run_is_mlp_cores_training_for_that_setting():
-    setting = Setting(learning_rate=0.032, alpha=0.2, epochs=40, layer_sizes=(1, 16, 16, 1), seed=9)
+    setting = Setting(
+        learning_rate=0.032, alpha=0.2, epochs=40, layer_sizes=(1, 16, 16, 1), seed=9
+    )
     run = playground.train(setting)
     network = mlp_core.NeuralNetwork([1, 16, 16, 1], alpha=0.2, seed=9)
     expected = network.train(mlp_core.X_TRAIN, mlp_core.Y_TRAIN, 40, 0.032)
     np.testing.assert_array_equal(run.losses, expected)
-    np.testing.assert_array_equal(run.network.predict(mlp_core.X_TRAIN), network.predict(mlp_core.X_TRAIN))
+    np.testing.assert_array_equal(
+        run.network.predict(mlp_core.X_TRAIN), network.predict(mlp_core.X_TRAIN)
+    )
     assert run.headline() == f"final loss {expected[-1]:.4f}"
 
 
 def test_divergence_becomes_a_message_not_an_exception():
     run = playground.train(Setting(learning_rate=5.0))
     assert run.diverged_at is not None and run.final_loss is None
-    assert run.headline() == f"diverged at epoch {run.diverged_at}: learning rate too large"
+    assert (
+        run.headline()
+        == f"diverged at epoch {run.diverged_at}: learning rate too large"
+    )
     assert len(run.losses) == run.diverged_at
     png = playground.RunFigure().draw(run)
     assert Image.open(io.BytesIO(png)).size[0] > 300
 
 
 def test_the_grid_covers_both_sliders():
-    assert LEARNING_RATES[0] == 0.001 and LEARNING_RATES[-1] == 1.0 and len(LEARNING_RATES) == 13
+    assert (
+        LEARNING_RATES[0] == 0.001
+        and LEARNING_RATES[-1] == 1.0
+        and len(LEARNING_RATES) == 13
+    )
     ratios = np.diff(np.log10(LEARNING_RATES))
     np.testing.assert_allclose(ratios, 0.25, atol=0.01)  # evenly spaced on a log scale
     assert ALPHAS[0] == 0.0 and ALPHAS[-1] == 0.5 and mlp_core.ALPHA in ALPHAS
@@ -42,7 +53,10 @@ def test_the_grid_covers_both_sliders():
 
 
 def test_every_grid_point_is_precomputed_and_shown_in_its_place():
-    rates, alphas = (0.001, 0.1, 1.0), (0.0, 0.01)  # a small grid (with the defaults) keeps it fast
+    rates, alphas = (
+        (0.001, 0.1, 1.0),
+        (0.0, 0.01),
+    )  # a small grid (with the defaults) keeps it fast
     runs = playground.precompute_grid(learning_rates=rates, alphas=alphas)
     assert set(runs) == set(itertools.product(rates, alphas))
     box = playground.precomputed_playground(learning_rates=rates, alphas=alphas)
@@ -58,7 +72,9 @@ def test_every_grid_point_is_precomputed_and_shown_in_its_place():
 
 def test_the_pictures_are_small_pngs_with_alt_text():
     run = playground.train(Setting())
-    png = playground.png_bytes(playground.RunFigure().render(run), playground.WEB_COLOURS)
+    png = playground.png_bytes(
+        playground.RunFigure().render(run), playground.WEB_COLOURS
+    )
     assert png.startswith(b"\x89PNG") and len(png) < 9000
     html = playground.image_html(png, 'a "quoted" <alt>')
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in html
@@ -83,7 +99,9 @@ def test_the_live_playground_retrains_when_a_control_moves():
     live.learning_rate.value = 0.01
     assert live.view.value != first
     run = live.update()
-    np.testing.assert_array_equal(run.losses, playground.train(Setting(learning_rate=0.01)).losses)
+    np.testing.assert_array_equal(
+        run.losses, playground.train(Setting(learning_rate=0.01)).losses
+    )
     assert "learning rate 0.01," in live.view.value
 
 

@@ -27,7 +27,8 @@ def solution_lines(cell):
     source = cell.source
     if student_edition.BEGIN in source:
         source = "\n".join(
-            part.split(student_edition.END)[0] for part in source.split(student_edition.BEGIN)[1:]
+            part.split(student_edition.END)[0]
+            for part in source.split(student_edition.BEGIN)[1:]
         )
     return {
         line.strip()
@@ -41,7 +42,8 @@ def test_the_marker_convention_on_a_small_cell():
     stripped = student_edition.strip_solution(source, "Exercise 9.9")
     assert "return 2 * x" not in stripped and "SOLUTION" not in stripped
     assert (
-        '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise 9.9 is not answered yet")' in stripped
+        '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise 9.9 is not answered yet")'
+        in stripped
     )
     assert stripped.startswith("def f(x):\n") and stripped.endswith("\n\ncheck(f)")
 
@@ -53,11 +55,17 @@ def test_no_solution_survives(path, edition):
     hidden = set()
     for cell in teacher.cells:
         if "solution" in cell.metadata.get("tags", []):
-            hidden |= solution_lines(cell) if cell.cell_type == "code" else {cell.source}
+            hidden |= (
+                solution_lines(cell) if cell.cell_type == "code" else {cell.source}
+            )
     text = "\n".join(cell.source for cell in student.cells)
     assert not [line for line in hidden if line in text]
-    assert all("solution" not in cell.metadata.get("tags", []) for cell in student.cells)
-    assert all(not cell.get("outputs") for cell in student.cells if cell.cell_type == "code")
+    assert all(
+        "solution" not in cell.metadata.get("tags", []) for cell in student.cells
+    )
+    assert all(
+        not cell.get("outputs") for cell in student.cells if cell.cell_type == "code"
+    )
 
 
 def test_every_chapter_with_exercises_loses_its_solutions(edition):
@@ -73,7 +81,10 @@ def test_every_chapter_with_exercises_loses_its_solutions(edition):
 def test_the_student_notebook_runs_and_unanswered_checks_say_so(path, edition):
     notebook = nbformat.read(edition / path.name, as_version=4)
     NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(edition)}}
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(edition)}},
     ).execute()
     printed = "\n".join(
         output.get("text", "")
@@ -82,7 +93,9 @@ def test_the_student_notebook_runs_and_unanswered_checks_say_so(path, edition):
         if output.output_type == "stream"
     )
     checks_called = sum(
-        cell.source.count("checks.check_") for cell in notebook.cells if cell.cell_type == "code"
+        cell.source.count("checks.check_")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
     )
     assert printed.count("Not yet: not answered yet") == checks_called
     assert "Right: " not in printed

@@ -46,7 +46,9 @@ def main(repeats=3):
         control.value = values[len(values) // 2]
         all_latencies += latencies
         ms = np.array(latencies) * 1000
-        print(f"{name:<15}{len(ms):>8}{np.median(ms):>9.1f}{np.percentile(ms, 95):>9.1f}{ms.max():>9.1f}")
+        print(
+            f"{name:<15}{len(ms):>8}{np.median(ms):>9.1f}{np.percentile(ms, 95):>9.1f}{ms.max():>9.1f}"
+        )
     for _ in range(50):
         start = time.perf_counter()
         playground.train(live.setting())
@@ -58,7 +60,9 @@ def main(repeats=3):
     )
     print(f"reference: training alone for the final setting, median {train_ms:.1f} ms")
     print(f"redraw p95 / training alone = {np.percentile(ms, 95) / train_ms:.1f}")
-    print(f"target: p95 under 100 ms -> {'met' if np.percentile(ms, 95) < 100 else 'NOT met'}")
+    print(
+        f"target: p95 under 100 ms -> {'met' if np.percentile(ms, 95) < 100 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ The convention (the same as nbgrader's):
 - a markdown cell tagged ``solution`` is a worked solution: it is removed;
 - in a code cell tagged ``solution``, the lines between ``### BEGIN SOLUTION`` and
   ``### END SOLUTION`` are replaced by a ``# YOUR CODE HERE`` stub that raises NotImplementedError,
-  so the self-check after it says "not yet answered"; a solution cell without markers is replaced
-  whole by the stub.
+  so the self-check after it says "not answered yet"; a solution cell without markers is replaced
+  whole by a ``# YOUR CODE HERE`` comment.
 Outputs are cleared, so nothing printed by a solution survives. The helper modules the notebooks
 import (plotting, playground, checks) are copied alongside.
 
@@ -26,15 +26,19 @@ HELPERS = ["plotting.py", "playground.py", "checks.py"]
 
 
 def stub(indent, exercise):
-    return "\n".join(indent + line for line in STUB.format(exercise=exercise).split("\n"))
+    return "\n".join(
+        indent + line for line in STUB.format(exercise=exercise).split("\n")
+    )
 
 
 def strip_solution(source, exercise):
-    """Replace every marked solution region of a code cell's ``source`` by the stub."""
+    """Replace every marked solution region of a code cell's ``source`` by the stub; a cell without
+    markers (an exploration, say) becomes an empty cell for the student's own code."""
     if BEGIN not in source:
-        return stub("", exercise)
+        return f"# {exercise}: YOUR CODE HERE"
     pattern = re.compile(
-        rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$", re.S | re.M
+        rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
+        re.S | re.M,
     )
     return pattern.sub(lambda match: stub(match.group(1), exercise), source)
 
@@ -61,9 +65,13 @@ def student_notebook(notebook):
             continue
         cell = nbformat.from_dict(cell)
         if is_solution and cell.cell_type == "code":
-            cell.source = strip_solution(cell.source, exercise_name(notebook.cells, index))
+            cell.source = strip_solution(
+                cell.source, exercise_name(notebook.cells, index)
+            )
             cell.metadata["tags"] = [
-                tag for tag in cell.metadata["tags"] if tag not in ("solution", "hide-cell")
+                tag
+                for tag in cell.metadata["tags"]
+                if tag not in ("solution", "hide-cell")
             ]
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -79,7 +87,9 @@ def write_student_edition(book_dir, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in sorted(book_dir.glob("*.ipynb")):
-        nbformat.write(student_notebook(nbformat.read(path, as_version=4)), out_dir / path.name)
+        nbformat.write(
+            student_notebook(nbformat.read(path, as_version=4)), out_dir / path.name
+        )
         written.append(out_dir / path.name)
     for helper in HELPERS:
         if (book_dir / helper).exists():
