@@ -78,34 +78,44 @@ def _check_count(name, value, *, minimum):
     return int(value)
 
 
-def _check_matrix(name, value, n_rows=None, n_cols=None):
-    """Return ``value`` as a finite float64 array of shape (n_rows, n_cols), or raise."""
+def _check_matrix(
+    name, value, n_rows=None, n_cols=None, rows="unit", columns="sample", layout=None
+):
+    """Return ``value`` as a finite float64 array of shape (n_rows, n_cols), or raise.
+
+    ``rows`` and ``columns`` say what one row and one column stand for (or ``layout`` says it
+    whole), for the messages.
+    """
+    layout = layout or f"one row per {rows} and one column per {columns}"
     array = np.asarray(value)
     if array.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must be an array of real numbers; got an array of dtype {array.dtype}."
         )
     if array.ndim != 2:
+        hint = (
+            " A single feature is a row: use .reshape(1, -1)."
+            if columns == "sample"
+            else ""
+        )
         raise ValueError(
-            f"{name} must be 2-D, laid out (n_features, n_samples); got shape {array.shape}. "
-            "A single feature is a row: use X.reshape(1, -1)."
+            f"{name} must be 2-D, {layout}; got shape {array.shape}.{hint}"
         )
     if array.shape[1] < 1:
         raise ValueError(
-            f"{name} must hold at least one sample (column); got shape {array.shape}."
+            f"{name} must hold at least one {columns} (column); got shape {array.shape}."
         )
     if n_rows is not None and n_cols is not None and array.shape != (n_rows, n_cols):
         raise ValueError(
-            f"{name} must have shape ({n_rows}, {n_cols}): {n_rows} row(s), one per unit, and "
-            f"{n_cols} column(s), one per sample; got shape {array.shape}."
+            f"{name} must have shape ({n_rows}, {n_cols}), {layout}; got shape {array.shape}."
         )
     if n_rows is not None and array.shape[0] != n_rows:
         raise ValueError(
-            f"{name} must have {n_rows} row(s), one per unit; got shape {array.shape}."
+            f"{name} must have {n_rows} row(s), one per {rows}; got shape {array.shape}."
         )
     if n_cols is not None and array.shape[1] != n_cols:
         raise ValueError(
-            f"{name} must have {n_cols} column(s), one per sample; got shape {array.shape}."
+            f"{name} must have {n_cols} column(s), one per {columns}; got shape {array.shape}."
         )
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
@@ -115,16 +125,20 @@ def _check_matrix(name, value, n_rows=None, n_cols=None):
     return array
 
 
-def _check_like(name, arrays, shapes):
+def _check_like(name, arrays, shapes, rows="unit", columns="sample", layout=None):
     """Return ``arrays`` as float64 arrays with exactly the given ``shapes``, or raise."""
     if not isinstance(arrays, (list, tuple)) or len(arrays) != len(shapes):
         raise TypeError(
-            f"{name} must be a list of {len(shapes)} arrays, one per layer; got {type(arrays).__name__}."
+            f"{name} must be a list of {len(shapes)} arrays, one per layer; "
+            f"got {type(arrays).__name__}"
+            + (f" of {len(arrays)}." if isinstance(arrays, (list, tuple)) else ".")
         )
-    checked = []
-    for i, (array, shape) in enumerate(zip(arrays, shapes)):
-        checked.append(_check_matrix(f"{name}[{i}]", array, *shape))
-    return checked
+    return [
+        _check_matrix(
+            f"{name}[{i}]", array, *shape, rows=rows, columns=columns, layout=layout
+        )
+        for i, (array, shape) in enumerate(zip(arrays, shapes))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,8 +196,8 @@ def mse_loss(Y, Y_hat):
     -------
     float
     """
-    Y = _check_matrix("Y", Y)
-    Y_hat = _check_matrix("Y_hat", Y_hat, *Y.shape)
+    Y = _check_matrix("Y", Y, rows="output")
+    Y_hat = _check_matrix("Y_hat", Y_hat, *Y.shape, rows="output")
     return _mse(Y, Y_hat)
 
 
@@ -248,11 +262,28 @@ class NeuralNetwork:
         """Number of weights and biases together."""
         return sum(n_out * (n_in + 1) for n_in, n_out in self._layer_pairs())
 
+    def _check_parameters(self):
+        """Raise if weights or biases assigned by hand lost the shapes the network was built with."""
+        pairs = self._layer_pairs()
+        _check_like(
+            "weights",
+            self.weights,
+            [(n_out, n_in) for n_in, n_out in pairs],
+            columns="unit of the layer before",
+        )
+        _check_like(
+            "biases",
+            self.biases,
+            [(n_out, 1) for _, n_out in pairs],
+            layout="a column with one row per unit",
+        )
+
     def _check_data(self, X, Y=None):
-        X = _check_matrix("X", X, n_rows=self.layer_sizes[0])
+        self._check_parameters()
+        X = _check_matrix("X", X, n_rows=self.layer_sizes[0], rows="input feature")
         if Y is None:
             return X
-        return X, _check_matrix("Y", Y, self.layer_sizes[-1], X.shape[1])
+        return X, _check_matrix("Y", Y, self.layer_sizes[-1], X.shape[1], rows="output")
 
     # -- forward ------------------------------------------------------------------------------
 
@@ -306,7 +337,7 @@ class NeuralNetwork:
         -------
         float
         """
-        Y = _check_matrix("Y", Y, n_rows=self.layer_sizes[-1])
+        Y = _check_matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="output")
         return mse_loss(Y, Y_hat)
 
     # -- backward -----------------------------------------------------------------------------
@@ -337,13 +368,19 @@ class NeuralNetwork:
         dW : list of ndarray, ``dW[i]`` shaped like ``weights[i]``
         dB : list of ndarray, ``dB[i]`` shaped like ``biases[i]``
         """
+        self._check_parameters()
+        if not isinstance(activations, (list, tuple)) or not activations:
+            raise TypeError("activations must be the list that forward_pass returned.")
         n_samples = _check_matrix(
-            "activations[0]", activations[0], n_rows=self.layer_sizes[0]
+            "activations[0]",
+            activations[0],
+            n_rows=self.layer_sizes[0],
+            rows="input feature",
         ).shape[1]
         shapes = [(n, n_samples) for n in self.layer_sizes]
         activations = _check_like("activations", activations, shapes)
         zs = _check_like("zs", zs, shapes[1:])
-        Y = _check_matrix("Y", Y, self.layer_sizes[-1], n_samples)
+        Y = _check_matrix("Y", Y, self.layer_sizes[-1], n_samples, rows="output")
         return self._backward(activations, zs, Y)
 
     # -- update and training ------------------------------------------------------------------
@@ -360,9 +397,20 @@ class NeuralNetwork:
         dW, dB : lists of ndarray shaped like ``weights`` and ``biases``
         learning_rate : float, > 0
         """
+        self._check_parameters()
         learning_rate = _check_real("learning_rate", learning_rate, positive=True)
-        dW = _check_like("dW", dW, [W.shape for W in self.weights])
-        dB = _check_like("dB", dB, [b.shape for b in self.biases])
+        dW = _check_like(
+            "dW",
+            dW,
+            [W.shape for W in self.weights],
+            columns="unit of the layer before",
+        )
+        dB = _check_like(
+            "dB",
+            dB,
+            [b.shape for b in self.biases],
+            layout="a column with one row per unit",
+        )
         self._update(dW, dB, learning_rate)
 
     def train(self, X, Y, epochs, learning_rate=LEARNING_RATE):

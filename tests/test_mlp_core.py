@@ -521,3 +521,55 @@ def test_divergence_raises_plainly_without_numpy_warnings():
     assert np.isfinite(
         network.train(X_TRAIN, Y_TRAIN, 5)
     ).all()  # still usable afterwards
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (
+            lambda n: setattr(n, "biases", [b.ravel() for b in n.biases]),
+            r"biases\[0\] must be 2-D",
+        ),
+        (
+            lambda n: n.weights.__setitem__(1, n.weights[1].T),
+            r"weights\[1\] must have shape \(3, 4\)",
+        ),
+        (
+            lambda n: n.biases.__setitem__(2, np.full((1, 1), np.nan)),
+            r"biases\[2\] must hold only finite",
+        ),
+        (lambda n: n.weights.pop(), "weights must be a list of 3 arrays"),
+    ],
+)
+def test_parameters_assigned_by_hand_are_checked(change, words):
+    network = NeuralNetwork([1, 4, 3, 1], seed=1)
+    activations, zs = network.forward_pass(X_TRAIN)
+    dW, dB = network.backward_pass(activations, zs, Y_TRAIN)
+    change(network)
+    for call in (
+        lambda: network.forward_pass(X_TRAIN),
+        lambda: network.predict(X_TRAIN),
+        lambda: network.train(X_TRAIN, Y_TRAIN, 3),
+        lambda: network.backward_pass(activations, zs, Y_TRAIN),
+        lambda: network.update(dW, dB, 0.1),
+        lambda: gradient_check(network, X_TRAIN, Y_TRAIN),
+    ):
+        with pytest.raises((ValueError, TypeError), match=words):
+            call()
+
+
+def test_messages_say_what_a_row_stands_for():
+    network = NeuralNetwork([2, 3, 1])
+    with pytest.raises(ValueError, match="X must have 2 row.s., one per input feature"):
+        network.predict(np.zeros((1, 4)))
+    with pytest.raises(
+        ValueError, match=r"Y must have shape \(1, 4\), one row per output"
+    ):
+        network.train(np.zeros((2, 4)), np.zeros((4, 1)), 1)
+    activations, zs = network.forward_pass(np.zeros((2, 4)))
+    dW, dB = network.backward_pass(activations, zs, np.zeros((1, 4)))
+    with pytest.raises(
+        ValueError,
+        match=r"dB\[0\] must be 2-D, a column with one row per unit",
+    ):
+        network.update(dW, [b.ravel() for b in dB], 0.1)

@@ -1,0 +1,48 @@
+// Fixes for the embedded ipywidgets on the book's website (added to every page by _ext/site_fixes.py).
+document.addEventListener("DOMContentLoaded", () => {
+  if (!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) return;
+
+  // The widget manager typesets labels with MathJax 2's MathJax.Hub.Queue; the site serves MathJax 3,
+  // where that call throws. Hand the same work to MathJax 3.
+  const mathjax = window.MathJax;
+  if (mathjax && mathjax.startup && !mathjax.Hub) {
+    mathjax.Hub = {
+      Queue(...jobs) {
+        for (const [command, , element] of jobs.filter(Array.isArray)) {
+          if (command === "Typeset" && element) {
+            mathjax.startup.promise.then(() => mathjax.typesetPromise([element])).catch(console.error);
+          }
+        }
+      },
+    };
+  }
+
+  // Screen readers: name each slider after its label and read out the value the reader sees (not
+  // the option's index); name icon-only buttons (Play) after their icon; drop the "null" tooltips.
+  const iconNames = { play: "Play", pause: "Pause", stop: "Stop", retweet: "Repeat", repeat: "Repeat" };
+  const label = () => {
+    for (const slider of document.querySelectorAll(".widget-slider")) {
+      const handle = slider.querySelector('[role="slider"]');
+      const name = slider.querySelector(".widget-label")?.textContent.trim();
+      const value = slider.querySelector(".widget-readout")?.textContent.trim();
+      if (handle && name) handle.setAttribute("aria-label", name);
+      if (handle && value) handle.setAttribute("aria-valuetext", value);
+    }
+    for (const button of document.querySelectorAll("button.jupyter-button")) {
+      if (button.textContent.trim() || button.hasAttribute("aria-label")) continue;
+      const icon = button.querySelector("[data-icon]")?.dataset.icon ||
+        (button.querySelector("i[class*='fa-']")?.className.match(/fa-([a-z-]+)/) || [])[1];
+      if (icon) button.setAttribute("aria-label", iconNames[icon] || icon.replace(/-/g, " "));
+    }
+    for (const element of document.querySelectorAll('.jupyter-widgets [title="null"]')) {
+      element.removeAttribute("title");
+    }
+  };
+  let scheduled = false;
+  new MutationObserver(() => {
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(() => { scheduled = false; label(); });
+    }
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+});

@@ -1,0 +1,487 @@
+"""Checks of a static website in a real browser: the building blocks of tests/test_site.py.
+
+Nothing here knows about the book, so tests/test_site_checks.py runs the same functions on a tiny
+planted site to show that each problem is caught. `visit` loads one page in headless Chromium and
+records what a reader would meet; the `*_problems` functions turn that record into sentences.
+"""
+
+import functools
+import html
+import html.parser
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+
+HOST = "127.0.0.1"
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+# Debian's chromium, launched the way TOOLCHAIN.md records (no Playwright browser download).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    "Chromium not found: install it with `apt-get install chromium` (Debian/Ubuntu; .ci/run does) "
+    "or set CHROMIUM=/path/to/chromium"
+)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+def find_chromium():
+    """The Chromium executable to use ($CHROMIUM, then chromium on PATH), or None."""
+    candidates = [
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+def under_ci():
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def missing_browser():
+    """Why the browser tests cannot run here, as a sentence, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing: `make test` installs it from requirements.txt"
+    return None if find_chromium() else INSTALL_HINT
+
+
+def skip_module_without_browser():
+    """Skip the calling test module where the browser is missing (one line in the summary for all
+    such modules), except under CI (CI=true), where the `browser` fixture fails instead."""
+    reason = missing_browser()
+    if reason and not under_ci():
+        pytest.skip(reason, allow_module_level=True)
+
+
+def launch(playwright, executable):
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(directory):
+    """Serve `directory` over HTTP on 127.0.0.1 (a free port) from a thread; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer((HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def pages_in(site_dir):
+    """Every HTML page of a built site, as paths relative to it (Sphinx's `_static` templates excluded)."""
+    site_dir = Path(site_dir)
+    return sorted(
+        p.relative_to(site_dir).as_posix()
+        for p in site_dir.rglob("*.html")
+        if not p.relative_to(site_dir)
+        .parts[0]
+        .startswith(("_static", "_sources", "_images"))
+    )
+
+
+@dataclass
+class PageReport:
+    """What one visit saw. Lists hold short sentences or raw observations; see the *_problems functions."""
+
+    url: str
+    redirect_to: str | None = None
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    failed_requests: list = field(default_factory=list)
+    external_requests: list = field(default_factory=list)
+    bytes_transferred: int = 0
+    links: list = field(default_factory=list)
+    ids: set = field(default_factory=set)
+    has_icon: bool = True
+    math: dict = field(default_factory=dict)
+    widgets: dict = field(default_factory=dict)
+    broken_images: list = field(default_factory=list)
+    alt_problems: list = field(default_factory=list)
+    axe_violations: list = field(default_factory=list)
+    phone_overflow: list = field(default_factory=list)
+
+
+# A redirect page such as Jupyter Book's index.html: <meta http-equiv="Refresh" content="0; url=...">
+REFRESH = re.compile(
+    r"""<meta\s+http-equiv=["']?refresh["']?\s+content=["']\d+;\s*url=([^"']+)""", re.I
+)
+
+# --- JavaScript run in the page ----------------------------------------------------------------
+
+WAIT_FOR_MATHJAX = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+}"""
+
+WIDGETS_RENDERED = """(selector) => Array.from(document.querySelectorAll(selector)).every(view => {
+  const area = view.previousElementSibling;
+  return area && area.classList.contains('widget-subarea') && area.childElementCount > 0;
+})"""
+
+# Math: every Sphinx .math element holds MathJax output; no MathJax error; no TeX left as text.
+MATH = r"""() => {
+  const unrendered = Array.from(document.querySelectorAll('.math'))
+    .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.trim().slice(0, 80));
+  const errors = Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]'))
+    .map(el => (el.getAttribute('data-mjx-error') || el.textContent).slice(0, 80));
+  const tex = /\\\(|\\\[|\$\$|\\begin\{|\$\\[A-Za-z]/;
+  const skip = 'pre, code, script, style, textarea, mjx-container, .math, .highlight';
+  const raw = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (tex.test(node.textContent) && !node.parentElement.closest(skip)) raw.push(node.textContent.trim().slice(0, 80));
+  }
+  return {rendered: document.querySelectorAll('mjx-container').length, unrendered, errors, raw};
+}"""
+
+WIDGETS = """(selector) => {
+  const views = Array.from(document.querySelectorAll(selector));
+  const unrendered = views.filter(view => {
+    const area = view.previousElementSibling;
+    return !(area && area.classList.contains('widget-subarea') && area.childElementCount > 0);
+  }).length;
+  const text = document.body.innerText;
+  return {views: views.length, unrendered, loading: text.includes('Loading widget'),
+          failed: text.includes('Error displaying widget')};
+}"""
+
+# Images: each loaded (lazy ones forced), each with alt text that is not a file name.
+IMAGES = r"""async (exempt) => {
+  const images = Array.from(document.images);
+  images.forEach(img => { if (img.loading === 'lazy') img.loading = 'eager'; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener('load', done, {once: true});
+    img.addEventListener('error', done, {once: true});
+    setTimeout(done, 5000);
+  })));
+  const name = img => (img.getAttribute('src') || '').slice(0, 80);
+  const broken = [], alt = [];
+  for (const img of images) {
+    if (!img.complete || img.naturalWidth === 0) broken.push(`image did not load: ${name(img)}`);
+    if (exempt && img.closest(exempt)) continue;
+    const text = img.getAttribute('alt');
+    if (text === null) alt.push(`image without alt text: ${name(img)}`);
+    else if (/\.(png|jpe?g|gif|svg|webp)$/i.test(text.trim())) alt.push(`alt text is a file name: ${text}`);
+  }
+  return {broken, alt};
+}"""
+
+LINKS = """() => ({
+  links: Array.from(document.querySelectorAll('a[href], area[href], link[href]'), a => a.href),
+  icon: document.querySelector('link[rel~="icon"]') !== null,
+  ids: Array.from(document.querySelectorAll('[id], a[name]'), el => el.id || el.getAttribute('name')),
+})"""
+
+AXE = """async () => {
+  // preload: false, or axe fetches CSS @imports relative to the page, not the stylesheet (404s).
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+                                          resultTypes: ['violations'], preload: false});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160)}))}));
+}"""
+
+# Phone width: the page must not scroll sideways, and no text, image or table may stick out of the
+# screen unless it sits in its own scrolling box (code, wide tables and equations do).
+PHONE_OVERFLOW = r"""() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  const extra = document.documentElement.scrollWidth - width;
+  if (extra > 1) problems.push(`the page scrolls sideways by ${extra}px`);
+  const root = document.querySelector('article') || document.querySelector('main') || document.body;
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const inScroller = el => {
+    for (let a = el; a && a !== document.body; a = a.parentElement) if (scrolls(a)) return true;
+    return false;
+  };
+  const outside = box => box.width > 0 && (box.right > width + 1 || box.left < -1);
+  const offenders = new Set();
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || node.parentElement.closest('mjx-assistive-mml')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (Array.from(range.getClientRects()).some(outside)) offenders.add(node.parentElement);
+  }
+  for (const el of root.querySelectorAll('img, svg, canvas, video, iframe, table, mjx-container, input, button')) {
+    if (outside(el.getBoundingClientRect())) offenders.add(el);
+  }
+  for (const el of offenders) {
+    if (inScroller(el) || getComputedStyle(el).visibility === 'hidden') continue;
+    if (Array.from(offenders).some(other => other !== el && other.contains(el))) continue;
+    const box = el.getBoundingClientRect();
+    problems.push(`<${el.tagName.toLowerCase()}> reaches x=${Math.round(box.left)}..${Math.round(box.right)} ` +
+                  `on a ${width}px screen: ${el.textContent.trim().slice(0, 60)}`);
+  }
+  return problems;
+}"""
+
+
+def visit(
+    browser,
+    url,
+    *,
+    image_alt_exempt="",
+    axe=True,
+    screenshots=None,
+    widget_timeout_ms=20000,
+):
+    """Load `url` in a fresh browser context (empty cache, like a first-time reader) and record it.
+
+    Only requests to 127.0.0.1 (or file: URLs) go out; any other is recorded and aborted, so a
+    page that needs the internet shows up here and the check never touches the network.
+    `screenshots`: a folder to save desktop and phone screenshots into, or None.
+    """
+    report = PageReport(url=url)
+    context = browser.new_context(viewport=DESKTOP)
+    finished = []
+
+    def route(route):
+        if urlsplit(route.request.url).hostname == HOST or route.request.url.startswith(
+            "file:"
+        ):
+            route.continue_()
+        else:
+            report.external_requests.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def on_failed(request):
+        if request.url not in report.external_requests:
+            report.failed_requests.append(f"{request.url} ({request.failure})")
+
+    def on_response(response):
+        if response.status >= 400:
+            report.failed_requests.append(f"{response.url} (HTTP {response.status})")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console", lambda m: m.type == "error" and report.console_errors.append(m.text)
+    )
+    page.on("pageerror", lambda e: report.page_errors.append(str(e)))
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("requestfinished", lambda request: finished.append(request))
+    try:
+        refresh = (
+            REFRESH.search(page.request.get(url).text())
+            if url.startswith("http")
+            else None
+        )
+        page.goto(url, wait_until="load")
+        if refresh:
+            _follow_refresh(page, refresh.group(1), report)
+        else:
+            _inspect(
+                page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms
+            )
+        report.bytes_transferred = sum(_size(request) for request in finished)
+    finally:
+        context.close()
+    return report
+
+
+def _follow_refresh(page, relative_url, report):
+    """A redirect page (Jupyter Book's index.html): check the browser arrives at its target."""
+    target = urljoin(report.url, relative_url.strip())
+    report.redirect_to = target
+    report.links.append(target)
+    try:
+        page.wait_for_url(target, timeout=10000)
+    except Exception:
+        report.page_errors.append(f"the redirect to {target} did not happen")
+
+
+def _inspect(page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms):
+    page.evaluate(WAIT_FOR_MATHJAX)
+    if page.locator(WIDGET_VIEW).count():
+        try:
+            page.wait_for_function(
+                WIDGETS_RENDERED, arg=WIDGET_VIEW, timeout=widget_timeout_ms
+            )
+        except Exception:
+            pass  # reported below as unrendered
+    page.wait_for_load_state("networkidle")
+    report.math = page.evaluate(MATH)
+    report.widgets = page.evaluate(WIDGETS, WIDGET_VIEW)
+    images = page.evaluate(IMAGES, image_alt_exempt)
+    report.broken_images, report.alt_problems = images["broken"], images["alt"]
+    found = page.evaluate(LINKS)
+    report.links, report.ids, report.has_icon = (
+        found["links"],
+        set(found["ids"]),
+        found["icon"],
+    )
+    if axe:
+        page.add_script_tag(path=str(AXE_JS))
+        report.axe_violations = page.evaluate(AXE)
+    name = (
+        re.sub(r"[^A-Za-z0-9]+", "_", urlsplit(report.url).path).strip("_") or "index"
+    )
+    if screenshots:
+        page.screenshot(
+            path=str(Path(screenshots) / f"{name}-desktop.png"), full_page=True
+        )
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)  # let the theme's resize handlers run
+    report.phone_overflow = page.evaluate(PHONE_OVERFLOW)
+    if screenshots:
+        page.screenshot(
+            path=str(Path(screenshots) / f"{name}-phone.png"), full_page=True
+        )
+
+
+def _size(request):
+    try:
+        sizes = request.sizes()
+    except Exception:
+        return 0
+    return max(sizes["responseBodySize"], 0) + max(sizes["responseHeadersSize"], 0)
+
+
+# --- From observations to problems ----------------------------------------------------------------
+
+
+def console_problems(report, allowed=()):
+    """Console errors and uncaught exceptions, except those matching a regex in `allowed`."""
+    messages = [f"console error: {m}" for m in report.console_errors]
+    messages += [f"uncaught error: {m}" for m in report.page_errors]
+    return [
+        m for m in messages if not any(re.search(pattern, m) for pattern in allowed)
+    ]
+
+
+def request_problems(report):
+    return [f"request to another host: {u}" for u in report.external_requests] + [
+        f"failed request: {r}" for r in report.failed_requests
+    ]
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = set()
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key == "id" or (tag == "a" and key == "name"):
+                self.ids.add(value)
+
+
+@functools.cache
+def ids_in_file(path):
+    parser = _Ids()
+    parser.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
+    return frozenset(parser.ids)
+
+
+def broken_links(report, base_url, site_dir):
+    """Links of the page to a file the site lacks, or to an #anchor the target page lacks.
+
+    Only links within the site are checked (external ones are for `make linkcheck`). Anchors on the
+    page itself are looked up in the rendered page, others in the target file's HTML. A page
+    without an icon link counts too: browsers then request /favicon.ico, which fails.
+    """
+    problems = (
+        []
+        if report.has_icon
+        else ["no <link rel=icon>: browsers will request /favicon.ico"]
+    )
+    page_url = urldefrag(report.url).url
+    for link in dict.fromkeys(report.links):
+        if not link.startswith(base_url):
+            continue
+        target, anchor = urldefrag(link)
+        path = Path(site_dir) / unquote(
+            urlsplit(target).path[len(urlsplit(base_url).path) :]
+        )
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            problems.append(f"broken link: {link}")
+        elif anchor:
+            ids = report.ids if target == page_url else set()
+            if path.suffix == ".html":
+                ids = ids | ids_in_file(path)
+            if unquote(anchor) not in ids:
+                problems.append(f"broken anchor: {link}")
+    return problems
+
+
+def math_problems(report):
+    math = report.math
+    if not math:
+        return []
+    return (
+        [f"math not rendered by MathJax: {t}" for t in math["unrendered"]]
+        + [f"MathJax error: {t}" for t in math["errors"]]
+        + [f"raw TeX in the text: {t}" for t in math["raw"]]
+    )
+
+
+def widget_problems(report):
+    widgets = report.widgets
+    problems = []
+    if widgets.get("unrendered"):
+        problems.append(
+            f"{widgets['unrendered']} of {widgets['views']} widgets did not render"
+        )
+    if widgets.get("loading"):
+        problems.append("a 'Loading widget...' placeholder is still shown")
+    if widgets.get("failed"):
+        problems.append("a widget shows 'Error displaying widget'")
+    problems += [e for e in report.console_errors if "Could not create a view" in e]
+    return problems
+
+
+def axe_problems(report, exceptions=(), impacts=("serious", "critical")):
+    """axe-core violations of the given impact; `exceptions` are (rule id, target regex, reason)."""
+    problems = []
+    for violation in report.axe_violations:
+        if violation["impact"] not in impacts:
+            continue
+        for node in violation["nodes"]:
+            if any(
+                rule == violation["id"] and re.search(target, node["target"])
+                for rule, target, _ in exceptions
+            ):
+                continue
+            problems.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+            )
+    return problems
+
+
+def title_of(page_file):
+    """A built page's title, without the book's name ("Constants — Backprop from Scratch" -> "Constants")."""
+    match = re.search(
+        r"<title>(.*?)</title>", Path(page_file).read_text(encoding="utf-8"), re.S
+    )
+    return html.unescape(match.group(1)).split(" \u2014 ")[0].strip() if match else ""

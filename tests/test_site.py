@@ -1,0 +1,251 @@
+"""The website, checked in a real browser: offline, clean, accessible, fast.
+
+Builds the book once if `_build/html` is missing or older than its sources (or uses $BOOK_HTML_DIR),
+serves it on 127.0.0.1 and visits every page in headless Chromium, as a first-time reader with no
+network but the site. The checks themselves live in site_checks.py; test_site_checks.py shows that
+each catches what it should. External links are checked separately: `make linkcheck`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import site_checks
+
+pytestmark = pytest.mark.browser
+site_checks.skip_module_without_browser()
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ["book", "mlp_core.py", "_config.yml", "_toc.yml", "_ext", "_extra"]
+MIB = 2**20
+# A first visit to an ordinary page (theme, MathJax, figures) stays under this; a page with widgets
+# also loads the 3.1 MiB ipywidgets manager.
+PAGE_BUDGET = 4 * MIB
+WIDGET_PAGE_BUDGET = 10 * MIB
+
+# Console messages allowed, by regex. None: the known Jupyter Book 1 ones are fixed at their cause
+# in _ext/site_fixes.py (duplicate THEBE_JS_URL, MathJax.Hub from widgets) and _config.yml (theme mode).
+ALLOWED_CONSOLE = []
+# axe-core (WCAG 2 A and AA) violations allowed: (rule id, regex on the element's selector, reason).
+# None: widget sliders and buttons are named by _ext/static/site-fixes.js.
+AXE_EXCEPTIONS = []
+# Images that cannot carry alt text (CSS selector of a container). ipywidgets' Image widget has no
+# alt attribute; the book shows its figures in HTML widgets with <img alt> instead, so none is needed.
+IMAGE_ALT_EXEMPT = ""
+
+
+def toc_pages():
+    """The HTML pages of every file in _toc.yml, in reading order, then the index, genindex, search."""
+
+    def files(entry):
+        if isinstance(entry, dict):
+            for key, value in entry.items():
+                if key in ("root", "file"):
+                    yield value
+                else:
+                    yield from files(value)
+        elif isinstance(entry, list):
+            for item in entry:
+                yield from files(item)
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [f"{Path(f).with_suffix('').as_posix()}.html" for f in files(toc)]
+    return ["index.html", *chapters, "genindex.html", "search.html"]
+
+
+PAGES = toc_pages()
+
+
+def assert_none(problems):
+    """Fail with one line per problem (pytest would cut a long list short)."""
+    assert not problems, "\n" + "\n".join(problems)
+
+
+def newest_mtime(paths):
+    """The latest change among these files and folders (caches and hidden files left out)."""
+    files = [f for path in paths for f in [path, *path.rglob("*")] if f.exists()]
+    ignored = [
+        f
+        for f in files
+        if any(p.startswith((".", "__pycache__")) for p in f.relative_to(ROOT).parts)
+    ]
+    return max((f.stat().st_mtime for f in set(files) - set(ignored)), default=0)
+
+
+@pytest.fixture(scope="session")
+def site_dir(browser):
+    """The built website: $BOOK_HTML_DIR, or _build/html, built now if missing or out of date.
+
+    Depends on `browser` so that nothing is built when the browser tests are skipped.
+    """
+    if os.environ.get("BOOK_HTML_DIR"):
+        html = Path(os.environ["BOOK_HTML_DIR"])
+        if not (html / "index.html").is_file():
+            pytest.fail(f"BOOK_HTML_DIR={html} holds no built book", pytrace=False)
+        return html
+    html = ROOT / "_build" / "html"
+    pages = list(html.rglob("*.html")) if html.is_dir() else []
+    if not pages or newest_mtime([ROOT / s for s in SOURCES]) > max(
+        p.stat().st_mtime for p in pages
+    ):
+        jupyter_book = (
+            shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
+            or "jupyter-book"
+        )
+        build = subprocess.run(
+            [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if build.returncode != 0:
+            pytest.fail(
+                "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
+                pytrace=False,
+            )
+    return html
+
+
+class Site:
+    """The served website; visits each page once and keeps what it saw."""
+
+    def __init__(self, browser, directory, base_url, page_weights):
+        self.browser, self.directory, self.base_url = browser, directory, base_url
+        self.page_weights = page_weights
+        self.reports = {}
+
+    def report(self, page):
+        if page not in self.reports:
+            report = site_checks.visit(
+                self.browser,
+                self.base_url + page,
+                image_alt_exempt=IMAGE_ALT_EXEMPT,
+                screenshots=os.environ.get("SITE_SCREENSHOTS"),
+            )
+            self.reports[page] = report
+            self.page_weights[page] = report.bytes_transferred
+        return self.reports[page]
+
+
+@pytest.fixture(scope="session")
+def site(browser, site_dir, page_weights):
+    if os.environ.get("SITE_SCREENSHOTS"):
+        Path(os.environ["SITE_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+    with site_checks.serve(site_dir) as base_url:
+        yield Site(browser, site_dir, base_url, page_weights)
+
+
+def test_every_built_page_is_checked(site):
+    unchecked = sorted(set(site_checks.pages_in(site.directory)) - set(PAGES))
+    assert not unchecked, (
+        f"built pages this test does not visit (leftovers? try `make clean`): {unchecked}"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_console_errors(site, page):
+    assert_none(site_checks.console_problems(site.report(page), ALLOWED_CONSOLE))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_everything_loads_from_the_site_itself(site, page):
+    assert_none(site_checks.request_problems(site.report(page)))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_links_anchors_and_images_work(site, page):
+    report = site.report(page)
+    links = site_checks.broken_links(report, site.base_url, site.directory)
+    assert_none(links + report.broken_images)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_rendered(site, page):
+    assert_none(site_checks.math_problems(site.report(page)))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_widgets_render(site, page):
+    assert_none(site_checks.widget_problems(site.report(page)))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_accessible(site, page):
+    report = site.report(page)
+    assert_none(site_checks.axe_problems(report, AXE_EXCEPTIONS) + report.alt_problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_fits_a_phone(site, page):
+    assert_none(site.report(page).phone_overflow)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_weight(site, page):
+    report = site.report(page)
+    budget = WIDGET_PAGE_BUDGET if report.widgets.get("views") else PAGE_BUDGET
+    assert report.bytes_transferred < budget, (
+        f"{report.bytes_transferred / MIB:.2f} MiB"
+    )
+
+
+def test_widgets_and_math_work_opened_from_disk(site, browser):
+    """The README says to open _build/html/index.html: widgets and math must work from file:// too."""
+    texts = {
+        page: (site.directory / page).read_text(encoding="utf-8") for page in PAGES
+    }
+    with_math = [page for page in PAGES if 'class="math' in texts[page]][:1]
+    with_widgets = [page for page in PAGES if "widget-view+json" in texts[page]]
+    for page in with_math + with_widgets:
+        url = (site.directory / page).resolve().as_uri()
+        report = site_checks.visit(browser, url, axe=False)
+        problems = site_checks.widget_problems(report) + site_checks.math_problems(
+            report
+        )
+        assert_none(
+            [f"{page}: {p}" for p in problems + site_checks.console_problems(report)]
+        )
+
+
+def test_search_finds_a_chapter(site, browser):
+    """A reader presses Ctrl+K, types a word from a chapter's title, and the chapter is listed."""
+    chapter = PAGES[2]  # the first chapter after the introduction
+    title = site_checks.title_of(site.directory / chapter)
+    word = max(title.split(), key=len).strip(".,:;!?()").lower()
+    page = browser.new_page()
+    try:
+        page.goto(site.base_url + PAGES[1])
+        page.keyboard.press("Control+k")
+        page.keyboard.type(word)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#search-results li a", timeout=15000)
+        found = page.eval_on_selector_all(
+            "#search-results li a", "links => links.map(a => a.href)"
+        )
+    finally:
+        page.close()
+    assert any(link.split("#")[0].split("?")[0].endswith(chapter) for link in found), (
+        word,
+        found,
+    )
+
+
+def test_keyboard_reaches_the_text_first(site, browser):
+    """The first Tab on a chapter offers 'Skip to main content', which moves focus to the text."""
+    page = browser.new_page()
+    try:
+        page.goto(site.base_url + PAGES[2])
+        page.keyboard.press("Tab")
+        assert (
+            page.evaluate("document.activeElement.textContent.trim()")
+            == "Skip to main content"
+        )
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main-content"
+    finally:
+        page.close()
