@@ -7,9 +7,6 @@ each catches what it should. External links are checked separately: `make linkch
 """
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +18,6 @@ pytestmark = pytest.mark.browser
 site_checks.skip_module_without_browser()
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["book", "mlp_core.py", "_config.yml", "_toc.yml", "_ext", "_extra"]
 MIB = 2**20
 # A first visit to an ordinary page (theme, MathJax, figures) stays under this; a page with widgets
 # also loads the 3.1 MiB ipywidgets manager.
@@ -64,51 +60,6 @@ PAGES = toc_pages()
 def assert_none(problems):
     """Fail with one line per problem (pytest would cut a long list short)."""
     assert not problems, "\n" + "\n".join(problems)
-
-
-def newest_mtime(paths):
-    """The latest change among these files and folders (caches and hidden files left out)."""
-    files = [f for path in paths for f in [path, *path.rglob("*")] if f.exists()]
-    ignored = [
-        f
-        for f in files
-        if any(p.startswith((".", "__pycache__")) for p in f.relative_to(ROOT).parts)
-    ]
-    return max((f.stat().st_mtime for f in set(files) - set(ignored)), default=0)
-
-
-@pytest.fixture(scope="session")
-def site_dir(browser):
-    """The built website: $BOOK_HTML_DIR, or _build/html, built now if missing or out of date.
-
-    Depends on `browser` so that nothing is built when the browser tests are skipped.
-    """
-    if os.environ.get("BOOK_HTML_DIR"):
-        html = Path(os.environ["BOOK_HTML_DIR"])
-        if not (html / "index.html").is_file():
-            pytest.fail(f"BOOK_HTML_DIR={html} holds no built book", pytrace=False)
-        return html
-    html = ROOT / "_build" / "html"
-    pages = list(html.rglob("*.html")) if html.is_dir() else []
-    if not pages or newest_mtime([ROOT / s for s in SOURCES]) > max(
-        p.stat().st_mtime for p in pages
-    ):
-        jupyter_book = (
-            shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
-            or "jupyter-book"
-        )
-        build = subprocess.run(
-            [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if build.returncode != 0:
-            pytest.fail(
-                "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
-                pytrace=False,
-            )
-    return html
 
 
 class Site:
