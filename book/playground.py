@@ -67,7 +67,10 @@ class Run:
 
     @property
     def final_loss(self):
-        return None if self.diverged_at is not None else float(self.losses[-1])
+        """The last epoch's loss; None when training diverged or ran no epoch."""
+        if self.diverged_at is not None or len(self.losses) == 0:
+            return None
+        return float(self.losses[-1])
 
     def headline(self):
         if self.diverged_at is not None:

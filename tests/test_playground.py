@@ -28,6 +28,11 @@ def test_a_run_is_mlp_cores_training_for_that_setting():
     assert run.headline() == f"final loss {expected[-1]:.4f}"
 
 
+def test_a_run_of_no_epochs_has_no_final_loss():
+    run = playground.train(Setting(epochs=0))
+    assert run.final_loss is None and run.headline() == "no epochs trained"
+
+
 def test_divergence_becomes_a_message_not_an_exception():
     run = playground.train(Setting(learning_rate=5.0))
     assert run.diverged_at is not None and run.final_loss is None
