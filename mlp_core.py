@@ -486,22 +486,30 @@ def numerical_gradients(network, X, Y, eps=1e-6):
     """
     X, Y = network._check_data(X, Y)
     eps = _check_real("eps", eps, positive=True)
+    return _numerical_gradients(network, X, Y, eps)
 
-    def loss():
-        return _mse(Y, network._forward(X)[0][-1])
 
-    gradients = []
-    for parameter in network.weights + network.biases:
-        gradient = np.zeros_like(parameter)
-        for index in np.ndindex(parameter.shape):
-            original = parameter[index]
-            parameter[index] = original + eps
-            loss_plus = loss()
-            parameter[index] = original - eps
-            loss_minus = loss()
-            parameter[index] = original
-            gradient[index] = (loss_plus - loss_minus) / (2 * eps)
-        gradients.append(gradient)
+def _numerical_gradients(network, X, Y, eps):
+    # Perturb float64 copies, so that integer weights assigned by hand are not truncated and the
+    # caller's arrays are never touched; the originals are put back whatever happens.
+    originals = network.weights, network.biases
+    network.weights = [np.array(W, dtype=np.float64) for W in network.weights]
+    network.biases = [np.array(b, dtype=np.float64) for b in network.biases]
+    try:
+        gradients = []
+        for parameter in network.weights + network.biases:
+            gradient = np.zeros_like(parameter)
+            for index in np.ndindex(parameter.shape):
+                original = parameter[index]
+                parameter[index] = original + eps
+                loss_plus = _mse(Y, network._forward(X)[0][-1])
+                parameter[index] = original - eps
+                loss_minus = _mse(Y, network._forward(X)[0][-1])
+                parameter[index] = original
+                gradient[index] = (loss_plus - loss_minus) / (2 * eps)
+            gradients.append(gradient)
+    finally:
+        network.weights, network.biases = originals
     n_layers = len(network.weights)
     return gradients[:n_layers], gradients[n_layers:]
 
@@ -526,9 +534,10 @@ def gradient_check(network, X, Y, eps=1e-6):
         ``eps`` such as 1e-4 then shows the agreement (chapter 10).
     """
     X, Y = network._check_data(X, Y)
+    eps = _check_real("eps", eps, positive=True)
     activations, zs = network._forward(X)
     backprop = network._backward(activations, zs, Y)
-    numeric = numerical_gradients(network, X, Y, eps)
+    numeric = _numerical_gradients(network, X, Y, eps)
     errors = [
         relative_error(a, n).max()
         for a_list, n_list in zip(backprop, numeric)

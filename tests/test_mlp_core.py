@@ -174,6 +174,18 @@ def test_numerical_gradients_leave_the_network_unchanged():
         np.testing.assert_array_equal(got, kept)
 
 
+def test_numerical_gradients_of_integer_weights_are_not_truncated():
+    network = tiny_network()
+    network.weights = [np.array([[1]]), np.array([[2]])]  # integers, assigned by hand
+    kept = network.weights[0]
+    dW, _ = mlp_core.numerical_gradients(network, X_TRAIN, Y_TRAIN)
+    activations, zs = network.forward_pass(X_TRAIN)
+    np.testing.assert_allclose(
+        dW[0], network.backward_pass(activations, zs, Y_TRAIN)[0][0], rtol=1e-6
+    )
+    assert network.weights[0] is kept and kept.dtype.kind == "i" and kept[0, 0] == 1
+
+
 def test_relative_error():
     np.testing.assert_allclose(
         mlp_core.relative_error([1.0, 0.0, -2.0], [3.0, 0.0, 2.0]), [0.5, 0.0, 1.0]
