@@ -156,14 +156,48 @@ def test_backprop_matches_finite_differences(layer_sizes, n_samples, alpha):
 
 def test_gradient_check_catches_a_wrong_gradient():
     network, X, Y = random_smooth_case([2, 4, 3, 1], 0.01, 5, seed=1)
-    correct = network._backward
+    correct = network.backward_pass
 
     def forgot_the_division_by_n(activations, zs, Y):
         dW, dB = correct(activations, zs, Y)
         return [g * Y.shape[1] for g in dW], dB
 
-    network._backward = forgot_the_division_by_n
+    network.backward_pass = forgot_the_division_by_n  # a bug planted in one instance
     assert gradient_check(network, X, Y) > 0.1
+
+
+class ForgotTheLeakySlope(NeuralNetwork):
+    """A subclass whose backward pass treats every hidden unit as linear (slope 1 everywhere)."""
+
+    def backward_pass(self, activations, zs, Y):
+        alpha, self.alpha = self.alpha, 1.0
+        try:
+            return super().backward_pass(activations, zs, Y)
+        finally:
+            self.alpha = alpha
+
+
+def test_gradient_check_checks_an_overridden_backward_pass():
+    network, X, Y = random_smooth_case([2, 4, 3, 1], 0.3, 5, seed=1)
+    planted = ForgotTheLeakySlope(network.layer_sizes, alpha=network.alpha)
+    planted.weights, planted.biases = network.weights, network.biases
+    assert gradient_check(network, X, Y, eps=1e-4) < 1e-7
+    assert gradient_check(planted, X, Y, eps=1e-4) > 0.01
+
+
+def test_numerical_gradients_use_the_networks_own_forward_pass():
+    network, X, Y = random_smooth_case([2, 3, 1], 0.1, 4, seed=2)
+    doubled = copy.deepcopy(network)
+    correct = doubled.forward_pass
+
+    def forward_with_doubled_output(X):
+        activations, zs = correct(X)
+        return activations[:-1] + [2 * activations[-1]], zs
+
+    doubled.forward_pass = forward_with_doubled_output
+    dW, _ = mlp_core.numerical_gradients(network, X, Y)
+    dW_doubled, _ = mlp_core.numerical_gradients(doubled, X, Y)
+    assert not np.allclose(dW[-1], dW_doubled[-1])
 
 
 def test_numerical_gradients_leave_the_network_unchanged():
@@ -533,6 +567,41 @@ def test_divergence_raises_plainly_without_numpy_warnings():
     assert np.isfinite(
         network.train(X_TRAIN, Y_TRAIN, 5)
     ).all()  # still usable afterwards
+
+
+class InPlaceUpdates(NeuralNetwork):
+    """Updates that change the arrays in place instead of building new ones."""
+
+    def update(self, dW, dB, learning_rate):
+        for parameter, gradient in zip(self.weights + self.biases, dW + dB):
+            parameter -= learning_rate * gradient
+
+
+def test_divergence_restores_the_network_even_when_updates_work_in_place():
+    network = InPlaceUpdates([1, 4, 3, 1], seed=SEED)
+    kept = network.weights[0]
+    before = snapshot(network)
+    with pytest.raises(TrainingDiverged):
+        network.train(X_TRAIN, Y_TRAIN, epochs=100, learning_rate=5.0)
+    assert_unchanged(network, before)
+    assert not np.array_equal(
+        kept, network.weights[0]
+    )  # the old array was changed in place
+    losses = network.train(X_TRAIN, Y_TRAIN, 100)
+    np.testing.assert_array_equal(
+        losses, NeuralNetwork([1, 4, 3, 1], seed=SEED).train(X_TRAIN, Y_TRAIN, 100)
+    )
+
+
+def test_a_flat_bias_gets_the_hint_for_a_column():
+    network = NeuralNetwork([1, 4, 3, 1], seed=1)
+    network.biases[0] = network.biases[0].ravel()
+    with pytest.raises(ValueError, match=r"A bias is a column: use \.reshape\(-1, 1\)"):
+        network.predict(X_TRAIN)
+    with pytest.raises(
+        ValueError, match=r"A single feature is a row: use \.reshape\(1, -1\)"
+    ):
+        NeuralNetwork([1, 4, 3, 1]).predict(X_TRAIN.ravel())
 
 
 @pytest.mark.parametrize(
