@@ -8,14 +8,11 @@ how much of a redraw is training and how much is drawing.
 Run from the repository root:  .venv/bin/python tools/benchmark_playground.py
 """
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book"))
-import playground  # noqa: E402
+import playground
 
 
 def time_changes(control, values, playground_):
