@@ -13,18 +13,19 @@ book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
-test: $(READY)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
 
 # The student edition: every notebook without its solutions, in _build/student/.
 student: $(READY)
 	$(BIN)/python tools/student_edition.py book _build/student
 
+# Notebooks are committed with their outputs but without volatile metadata (widget state,
+# execution times): `.venv/bin/python tools/clean_notebooks.py book/*.ipynb` removes it.
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/clean_notebooks.py --check book/*.ipynb
 
 format: $(READY)
 	$(BIN)/ruff check --fix .

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import clean_notebooks
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ def test_no_solution_survives(path, edition):
     assert all(
         not cell.get("outputs") for cell in student.cells if cell.cell_type == "code"
     )
+    assert clean_notebooks.volatile_metadata(student) == []
 
 
 def test_every_chapter_with_exercises_loses_its_solutions(edition):

@@ -6,8 +6,9 @@ The convention (the same as nbgrader's):
   ``### END SOLUTION`` are replaced by a ``# YOUR CODE HERE`` stub that raises NotImplementedError,
   so the self-check after it says "not answered yet"; a solution cell without markers is replaced
   whole by a ``# YOUR CODE HERE`` comment.
-Outputs are cleared, so nothing printed by a solution survives. The helper modules the notebooks
-import (plotting, playground, checks) are copied alongside.
+Outputs are cleared, so nothing printed by a solution survives, and so is the volatile metadata
+(``tools/clean_notebooks.py``). The helper modules the notebooks import (plotting, playground,
+checks) are copied alongside.
 
 Usage, from the repository root:  python tools/student_edition.py [BOOK_DIR] [OUT_DIR]
 (defaults: book, _build/student; `make student` runs this).
@@ -19,6 +20,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+import clean_notebooks
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = '# YOUR CODE HERE\nraise NotImplementedError("{exercise} is not answered yet")'
@@ -78,7 +81,7 @@ def student_notebook(notebook):
         cells.append(cell)
     student = nbformat.from_dict(notebook)
     student.cells = cells
-    student.metadata.pop("widgets", None)
+    clean_notebooks.clean(student)
     return student
 
 
