@@ -1,4 +1,5 @@
 # One entry point for setting up, building and testing the book. Needs only python3 (3.11+) and make.
+#   make check    the everyday loop, under a minute: lint, notebook metadata, unit tests
 #   make book     set up .venv, build the website into _build/html
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  write the student edition (notebooks without solutions) into _build/student
@@ -7,11 +8,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 
-.PHONY: book test student lint format clean freeze linkcheck
+.PHONY: book check test student lint format bench clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
+
+# Lint and the unit tests only: no notebook is executed, no book built, no browser started.
+check: lint
+	$(BIN)/pytest -m "not browser and not notebooks" tests
 
 test: lint
 	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
@@ -30,6 +35,10 @@ lint: $(READY)
 format: $(READY)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# How fast mlp_core trains: milliseconds per epoch for three network sizes.
+bench: $(READY)
+	$(BIN)/python benchmarks/bench_mlp.py
 
 # Checks the external links of the built book; needs the internet, so it is not part of `make test`.
 linkcheck: $(READY)

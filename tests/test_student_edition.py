@@ -85,6 +85,7 @@ def test_every_chapter_with_exercises_loses_its_solutions(edition):
         )
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_the_student_notebook_runs_and_unanswered_checks_say_so(path, edition):
     notebook = nbformat.read(edition / path.name, as_version=4)
