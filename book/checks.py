@@ -1,4 +1,4 @@
-"""Self-checks for the coding exercises: call one on your function to hear whether it is right.
+"""Self-checks for the coding exercises of chapters 2-10: each says whether your function is right.
 
 Each check runs your function on fresh cases, compares the result with ``mlp_core``, and prints one
 sentence: that it is right, or what is wrong (the shape, the value in which case, a global it

@@ -1,11 +1,14 @@
-"""The playground's logic: train for a setting, draw the run, and build the controls around it.
+"""Sliders over runs of mlp_core, for chapters 4 (alpha), 9 (learning rate) and 11 (the playground).
 
-Plain functions take a setting and return results and pictures, so a test calls exactly what a
-slider calls. Two kinds of controls share them:
+It trains for a setting, draws the run, and builds the controls around it. Plain functions take a
+setting and return results and pictures, so a test calls exactly what a slider calls. Two kinds of
+controls share them:
 
-- ``live_playground()``: ipywidgets whose callbacks retrain with ``mlp_core`` (needs a kernel);
-- ``precomputed_playground()`` and ``watch_it_learn()``: sliders linked in the browser to pictures
-  computed at build time, so they respond on the static website too.
+- ``live_playground()`` (chapter 11): ipywidgets whose callbacks retrain with ``mlp_core`` (needs a
+  kernel);
+- ``leaky_relu_explorer()`` (chapter 4), ``learning_rate_explorer()`` (chapter 9),
+  ``precomputed_playground()`` and ``watch_it_learn()`` (chapter 11): sliders linked in the browser
+  to pictures computed at build time, so they respond on the static website too.
 """
 
 import base64

@@ -1,5 +1,6 @@
-"""One look for every figure in the book: colours, sizes, and the few plots that chapters share.
+"""The figures' style and shared plots, for chapters 1-10 (and chapter 11, through playground.py).
 
+Colours, sizes, and the few plots that chapters share (the data, a loss curve, a network's fit).
 Chapters call ``use_book_style()`` once, then draw with matplotlib as usual. Colours come from the
 Okabe-Ito palette, which stays distinguishable under the common kinds of colour blindness.
 """
