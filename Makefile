@@ -3,12 +3,13 @@
 #   make book     set up .venv, build the website into _build/html
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  write the student edition (notebooks without solutions) into _build/student
+#   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 
-.PHONY: book check test student lint format bench clean freeze linkcheck
+.PHONY: book check test student lab lint format bench clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -24,6 +25,13 @@ test: lint
 # The student edition: every notebook without its solutions, in _build/student/.
 student: $(READY)
 	$(BIN)/python tools/student_edition.py book _build/student
+
+# Read (and run) the chapters in JupyterLab from the book's own environment; jupyterlab-myst renders
+# their MyST (maths, folded solutions, cross-references, numbers). Serves the repository root and
+# opens chapter 1. --allow-root only where Jupyter refuses to start without it: as root.
+lab: $(READY)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+	  book/01_introduction.ipynb
 
 # Notebooks are committed with their outputs but without volatile metadata (widget state,
 # execution times): `.venv/bin/python tools/clean_notebooks.py book/*.ipynb` removes it.
