@@ -1,21 +1,60 @@
 """Small fixes to the Jupyter Book 1 website, found by the browser tests (tests/test_site.py).
 
-Loaded by `sphinx: local_extensions` in _config.yml. It
-- writes each inline <script> once: Sphinx 7.4 repeats a script that an extension adds after the
-  builder started (sphinx-thebe's `const THEBE_JS_URL = ...`, sphinx-togglebutton's), and the second
-  `const` is an uncaught SyntaxError on every page;
-- leaves out the theme's scripts/fontawesome.js (1.4 MiB, over a third of a page's weight) with
-  templates/static/webpack-macros.html: that script only swaps the icons for SVGs, and the theme's
-  stylesheet already draws the same icons from its web fonts;
-- adds static/site-fixes.js (widget fixes) and static/site-fixes.css (phone widths) to every page;
-- drops the desktop header that pydata-sphinx-theme 0.17 adds above sphinx-book-theme's pages: an
-  empty band holding only a second search field (the sidebar has one, the phone layout its own).
+Loaded by `sphinx: local_extensions` in _config.yml. Each fix, its upstream cause and when it can
+go are listed in the table of _ext/README.md; keep that table current when adding or removing one.
 """
 
+import hashlib
+import importlib.metadata
+import importlib.resources
 from pathlib import Path
+
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+from sphinx.errors import ExtensionError
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
+
+# Theme templates copied into templates/ and patched there, with the sha256 of the theme's
+# original each copy was made from. When an upgrade changes an original, the build stops.
+COPIED_TEMPLATES = {
+    "static/webpack-macros.html": "b1f893e4416c7cc7cf9ed5f2e7a46cf9f94f653cd8c848138bf45a2fda166f67",
+}
+
+
+def theme_template_dir():
+    """The installed pydata-sphinx-theme's own template folder."""
+    return Path(
+        importlib.resources.files("pydata_sphinx_theme")
+        / "theme"
+        / "pydata_sphinx_theme"
+    )
+
+
+def check_copies(theme_dir):
+    """Raise ExtensionError if a copied template's original in `theme_dir` is not the one it was
+    copied from (changed or gone), saying which file to copy again and patch."""
+    for name, recorded in COPIED_TEMPLATES.items():
+        original = Path(theme_dir) / name
+        digest = (
+            hashlib.sha256(original.read_bytes()).hexdigest()
+            if original.is_file()
+            else "missing"
+        )
+        if digest != recorded:
+            version = importlib.metadata.version("pydata-sphinx-theme")
+            raise ExtensionError(
+                f"_ext/templates/{name} is a patched copy of pydata-sphinx-theme's {name}, and "
+                f"the installed theme's original ({original}, pydata-sphinx-theme {version}) is "
+                f"no longer the file it was copied from (sha256 {digest}). Copy the original "
+                f"to _ext/templates/{name} again, re-apply the patch described in "
+                f"_ext/README.md, and record the new sha256 in COPIED_TEMPLATES in "
+                f"_ext/site_fixes.py."
+            )
+
+
+def check_copied_templates(app, config):
+    check_copies(theme_template_dir())
 
 
 def add_static_path(app):
@@ -41,7 +80,23 @@ def write_each_script_once(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def visit_hidden_cell(self, node):
+    """myst-nb's "Show code cell source" toggle, without its aria-label "Toggle hidden content":
+    the name of a <summary> is then the text it shows (WCAG 2.5.3, label in name)."""
+    start = len(self.body)
+    visit_HideCellInput(self, node)
+    self.body[start:] = [
+        part.replace(' aria-label="Toggle hidden content"', "")
+        for part in self.body[start:]
+    ]
+
+
 def setup(app):
+    app.setup_extension("myst_nb")
+    app.add_node(
+        HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput)
+    )
+    app.connect("config-inited", check_copied_templates)
     app.connect("config-inited", drop_search_header)
     app.connect("config-inited", use_local_templates)
     app.connect("builder-inited", add_static_path)
