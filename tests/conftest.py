@@ -1,6 +1,10 @@
-"""Shared fixtures of the browser tests (marker `browser`): one headless Chromium per session, and
-the page-weight report printed at the end of the run, and the built website they visit."""
+"""Shared fixtures of the browser tests: one headless Chromium per session, the built website they
+visit, and the page-weight report printed at the end of the run.
 
+A test that uses the `browser` fixture is marked `browser` here, and skipped, with the reason in
+pytest's summary, where Chromium is missing."""
+
+import functools
 import os
 import shutil
 import subprocess
@@ -17,13 +21,39 @@ SOURCES = ["book", "mlp_core.py", "_config.yml", "_toc.yml", "_ext", "_extra"]
 PAGE_WEIGHTS = pytest.StashKey[dict]()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@functools.cache
+def browser_missing():
+    """Why the browser tests cannot run here (a sentence), or None; looked up once per run."""
+    return site_checks.missing_browser()
+
+
+def pytest_runtest_setup(item):
+    """Where Chromium is missing, skip each browser test from here, so that pytest's short summary
+    (-ra) says why in a single line with the number of tests skipped. Under CI (CI=true) the
+    `browser` fixture fails them instead."""
+    if item.get_closest_marker("browser") and not site_checks.under_ci():
+        reason = browser_missing()
+        if reason:
+            pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright. Skipped where it is missing, except under CI."""
-    reason = site_checks.missing_browser()
+    """Debian's Chromium driven by Playwright (see pytest_runtest_setup where it is missing)."""
+    reason = browser_missing()
     if reason:
         if site_checks.under_ci():
-            pytest.fail(reason, pytrace=False)
+            pytest.fail(
+                f"CI=true, so the browser tests must run: {reason}", pytrace=False
+            )
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 

@@ -15,8 +15,7 @@ import playground
 import site_checks
 from playground import ALPHAS, LEARNING_RATES, Setting
 
-pytestmark = pytest.mark.browser
-site_checks.skip_module_without_browser()
+# No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
 
 RUN_PICTURES = "() => [...document.querySelectorAll('.widget-html img')].filter(i => i.offsetParent !== null && i.alt.startsWith('Loss curve')).map(i => [i.alt, i.src])"
 

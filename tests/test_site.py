@@ -2,8 +2,8 @@
 
 Builds the book once if `_build/html` is missing or older than its sources (or uses $BOOK_HTML_DIR),
 serves it on 127.0.0.1 and visits every page in headless Chromium, as a first-time reader with no
-network but the site. The checks themselves live in site_checks.py; test_site_checks.py shows that
-each catches what it should. External links are checked separately: `make linkcheck`.
+network but the site. The checks themselves live in tools/site_checks.py; test_site_checks.py
+shows that each catches what it should. External links are checked separately: `make linkcheck`.
 """
 
 import os
@@ -14,8 +14,7 @@ import yaml
 
 import site_checks
 
-pytestmark = pytest.mark.browser
-site_checks.skip_module_without_browser()
+# No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
 
 ROOT = Path(__file__).resolve().parent.parent
 MIB = 2**20
@@ -27,8 +26,10 @@ WIDGET_PAGE_BUDGET = 10 * MIB
 # Console messages allowed, by regex. None: the known Jupyter Book 1 ones are fixed at their cause
 # in _ext/site_fixes.py (duplicate THEBE_JS_URL, MathJax.Hub from widgets) and _config.yml (theme mode).
 ALLOWED_CONSOLE = []
-# axe-core (WCAG 2 A and AA) violations allowed: (rule id, regex on the element's selector, reason).
-# None: widget sliders and buttons are named by _ext/static/site-fixes.js.
+# axe-core violations allowed (every WCAG 2.0, 2.1 and 2.2 rule of levels A and AA, see
+# site_checks.WCAG_TAGS): (rule id, regex on the element's selector, reason). None: the theme's
+# search button and the hidden cells' toggles are fixed at build time, widget sliders and buttons
+# are named by site-fixes.js (see _ext/README.md).
 AXE_EXCEPTIONS = []
 # Images that cannot carry alt text (CSS selector of a container). ipywidgets' Image widget has no
 # alt attribute; the book shows its figures in HTML widgets with <img alt> instead, so none is needed.

@@ -1,16 +1,22 @@
-"""The checker checked: each problem test_site.py looks for, planted in a tiny site, is caught.
+"""The checks checked: each problem they look for, planted where it can be seen, is caught.
 
-No book build needed: every page here is a few lines of HTML written into a temporary folder.
+In the browser (marker `browser`): each problem test_site.py looks for, planted in a tiny site, is
+caught; no book build needed, every page here is a few lines of HTML in a temporary folder.
+At build time: _ext/site_fixes.py stops the build when a theme template it patched a copy of
+has changed (a unit test, no browser).
 """
 
 import base64
+import importlib.util
+from pathlib import Path
 
 import pytest
+from sphinx.errors import ExtensionError
 
 import site_checks
 
-pytestmark = pytest.mark.browser
-site_checks.skip_module_without_browser()
+# No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
+ROOT = Path(__file__).resolve().parent.parent
 
 # A 1x1 red PNG.
 DOT_PNG = base64.b64decode(
@@ -62,6 +68,14 @@ PLANTED = {
     "inaccessible.html": page(
         "Inaccessible",
         '<p><img src="dot.png"> <img src="dot.png" alt="dot.png"> <button></button></p>',
+    ),
+    # WCAG 2.5.3, label in name: what a button shows must be part of its accessible name, or a
+    # reader who says "click Show code cell source" to their speech software reaches nothing.
+    "label_mismatch.html": page(
+        "Label mismatch",
+        '<details><summary aria-label="Toggle hidden content">Show code cell source</summary>'
+        "<p>Code.</p></details>"
+        '<p><button aria-label="Search">Search Ctrl+K</button></p>',
     ),
     "wide.html": page(
         "Wide",
@@ -183,6 +197,12 @@ def test_accessibility_violations_are_caught_unless_excepted(planted):
     )
 
 
+def test_a_label_that_is_not_in_the_name_is_caught(planted):
+    problems = site_checks.axe_problems(planted[2]("label_mismatch.html"))
+    assert [p.split(" ")[0] for p in problems] == ["label-content-name-mismatch"] * 2
+    assert problems[0].endswith(" at summary") and problems[1].endswith(" at button")
+
+
 def test_text_wider_than_a_phone_is_caught(planted):
     problems = planted[2]("wide.html").phone_overflow
     assert problems[0].startswith("the page scrolls sideways by")
@@ -206,3 +226,44 @@ def test_a_missing_icon_or_stylesheet_is_caught(planted):
     assert site_checks.broken_links(visit("broken_icon.html"), base_url, folder) == [
         f"broken link: {base_url}gone.css"
     ]
+
+
+# --- The build's own guard: a patched copy of a theme template must not go stale ------------------
+
+
+@pytest.fixture
+def site_fixes():
+    """_ext/site_fixes.py, loaded from its file (Sphinx loads it by `local_extensions`)."""
+    spec = importlib.util.spec_from_file_location(
+        "site_fixes", ROOT / "_ext" / "site_fixes.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_copied_template_matches_the_installed_theme(site_fixes):
+    """Fails after a theme upgrade that changed an original, as the build then does."""
+    site_fixes.check_copies(site_fixes.theme_template_dir())
+    for name in site_fixes.COPIED_TEMPLATES:
+        assert (ROOT / "_ext" / "templates" / name).is_file()
+
+
+def test_a_changed_theme_template_stops_the_build(site_fixes, tmp_path, monkeypatch):
+    for name in site_fixes.COPIED_TEMPLATES:
+        changed = tmp_path / name
+        changed.parent.mkdir(parents=True, exist_ok=True)
+        original = (site_fixes.theme_template_dir() / name).read_bytes()
+        changed.write_bytes(original + b"<!-- the next version of the theme -->\n")
+    monkeypatch.setattr(site_fixes, "theme_template_dir", lambda: tmp_path)
+    with pytest.raises(ExtensionError) as stopped:
+        site_fixes.check_copied_templates(app=None, config=None)
+    message = str(stopped.value)
+    assert "_ext/templates/static/webpack-macros.html is a patched copy" in message
+    assert str(tmp_path / "static" / "webpack-macros.html") in message
+    assert "Copy the original" in message and "COPIED_TEMPLATES" in message
+
+
+def test_a_missing_theme_template_stops_the_build(site_fixes, tmp_path):
+    with pytest.raises(ExtensionError, match="no longer the file it was copied from"):
+        site_fixes.check_copies(tmp_path)
