@@ -1,0 +1,318 @@
+"""The whole book as notebooks (backprop-from-scratch-notebooks.zip), and the launch buttons.
+
+_ext/notebook_bundle.py writes the zip into every HTML build. The fast tests check what it holds
+and that its requirements cover every import; the slow one (marker `notebooks`) does what a reader
+does: unzips it into a new folder, makes a new virtual environment from the zip's requirements.txt
+alone, and runs every notebook top to bottom.
+"""
+
+import ast
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_bundle_module():
+    """_ext/notebook_bundle.py, loaded from its file (Sphinx loads it by `local_extensions`)."""
+    spec = importlib.util.spec_from_file_location(
+        "notebook_bundle", ROOT / "_ext" / "notebook_bundle.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bundle = load_bundle_module()
+
+
+@pytest.fixture(scope="module")
+def zip_path(tmp_path_factory):
+    return bundle.write_bundle(tmp_path_factory.mktemp("zip") / bundle.ZIP_NAME)
+
+
+def requirement_lines(text):
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+# --- What the zip holds --------------------------------------------------------------------------
+
+
+def test_the_zip_holds_every_page_the_modules_and_how_to_start(zip_path):
+    with zipfile.ZipFile(zip_path) as archive:
+        names = archive.namelist()
+        pages = bundle.toc_files()
+        expected = [Path(p).name for p in pages + bundle.MODULES] + [
+            "requirements.txt",
+            "README.md",
+        ]
+        assert sorted(names) == sorted(f"{bundle.FOLDER}/{name}" for name in expected)
+        assert names == sorted(names)
+        assert {Path(page).suffix for page in pages} >= {".ipynb"}
+        for source in pages + bundle.MODULES:
+            # As committed: outputs included, nothing rewritten.
+            assert archive.read(f"{bundle.FOLDER}/{Path(source).name}") == (
+                (ROOT / source).read_bytes()
+            ), source
+        readme = archive.read(f"{bundle.FOLDER}/README.md").decode()
+        for step in ("python3 -m venv .venv", "-r requirements.txt", "jupyter lab"):
+            assert step in readme
+        assert all(info.date_time == bundle.TIMESTAMP for info in archive.infolist())
+
+
+def test_every_chapter_of_the_toc_is_in_the_zip():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    text = json.dumps(toc)
+    notebooks = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        assert f"book/{notebook.stem}" in text
+        assert f"book/{notebook.name}" in bundle.toc_files()
+
+
+def test_the_zip_is_the_same_bytes_every_build(zip_path, tmp_path):
+    again = bundle.write_bundle(tmp_path / "again.zip")
+    assert again.read_bytes() == zip_path.read_bytes()
+
+
+def test_requirements_are_pinned_as_in_the_repository(zip_path):
+    with zipfile.ZipFile(zip_path) as archive:
+        text = archive.read(f"{bundle.FOLDER}/requirements.txt").decode()
+    repository = bundle.pinned_versions(ROOT / "requirements.txt")
+    lines = requirement_lines(text)
+    assert [line.split("==")[0] for line in lines] == bundle.RUNNING + bundle.READING
+    for line in lines:
+        name, version = line.split("==")
+        assert repository[bundle.normalize(name)] == version, line
+
+
+def test_binder_installs_the_same_requirements():
+    assert (ROOT / "binder" / "requirements.txt").read_text() == (
+        bundle.requirements_text()
+    ), (
+        "binder/requirements.txt is stale: run `.venv/bin/python _ext/notebook_bundle.py --binder`"
+    )
+
+
+def test_a_package_missing_from_requirements_txt_stops_the_build(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy==2.4.6\nmatplotlib==3.11.2\n")
+    with pytest.raises(ValueError, match="jupyterlab-myst"):
+        bundle.requirements_text(tmp_path)
+
+
+def imports_of(source):
+    """Top-level names of the modules that Python `source` imports (IPython magics skipped)."""
+    code = "\n".join(
+        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    )
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def distributions_needed_by(names):
+    """The distributions `names` install, with everything they depend on (on this machine)."""
+    seen, todo = set(), [bundle.normalize(name) for name in names]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in importlib.metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(bundle.normalize(requirement.name))
+    return seen
+
+
+def test_the_requirements_install_every_module_the_notebooks_import():
+    """Every import of the notebooks and modules is the standard library, a module in the zip, or
+    a package that the zip's running requirements install (not JupyterLab: running needs none)."""
+    sources = {path: (ROOT / path).read_text() for path in bundle.MODULES}
+    for page in bundle.toc_files():
+        if page.endswith(".ipynb"):
+            cells = json.loads((ROOT / page).read_text())["cells"]
+            sources[page] = "\n".join(
+                "".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"
+            )
+    bundled = {Path(path).stem for path in bundle.MODULES}
+    installed = distributions_needed_by(bundle.RUNNING)
+    providers = importlib.metadata.packages_distributions()
+    missing = []
+    for path, source in sources.items():
+        for module in sorted(
+            imports_of(source) - bundled - set(sys.stdlib_module_names)
+        ):
+            from_ = {bundle.normalize(d) for d in providers.get(module, [])}
+            if not from_ & installed:
+                missing.append(f"{path}: import {module} (from {sorted(from_) or '?'})")
+    assert not missing, "not installed by the zip's requirements.txt:\n" + "\n".join(
+        missing
+    )
+
+
+# --- The note in a notebook downloaded alone -----------------------------------------------------
+
+
+def test_a_notebook_downloaded_alone_says_what_it_needs(tmp_path):
+    sources = tmp_path / "html" / "_sources" / "book"
+    sources.mkdir(parents=True)
+    notebook = sources / "02_constants.ipynb"
+    notebook.write_bytes((ROOT / "book" / "02_constants.ipynb").read_bytes())
+    app = SimpleNamespace(
+        builder=SimpleNamespace(format="html"),
+        outdir=str(tmp_path / "html"),
+        srcdir=str(ROOT),
+        config=SimpleNamespace(html_baseurl="https://example.org/book/"),
+    )
+    for _ in range(2):  # an incremental build finds the note already there
+        bundle.write_bundle_into_site(app, None)
+    cells = json.loads(notebook.read_text())["cells"]
+    original = json.loads((ROOT / "book" / "02_constants.ipynb").read_text())["cells"]
+    assert cells[1:] == original
+    assert "mlp_core.py" in cells[0]["source"]
+    assert f"https://example.org/book/{bundle.ZIP_NAME}" in cells[0]["source"]
+    assert (tmp_path / "html" / bundle.ZIP_NAME).is_file()
+
+
+# --- Launch buttons: one setting ------------------------------------------------------------------
+
+
+def theme_options(url):
+    return {
+        "repository_url": url,
+        "launch_buttons": {"binderhub_url": "https://mybinder.org", "colab_url": "x"},
+    }
+
+
+@pytest.mark.parametrize("url", ["", None, bundle.JUPYTER_BOOK_DEFAULT_URL])
+def test_without_a_repository_url_no_button_leads_elsewhere(url):
+    options = theme_options(url)
+    bundle.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    assert "repository_url" not in options
+    assert not any(options[button] for button in bundle.REPOSITORY_BUTTONS)
+    assert not any(options["launch_buttons"].values())
+
+
+def test_a_repository_url_brings_the_buttons_back():
+    options = theme_options("https://github.com/someone/backprop-from-scratch")
+    options["use_issues_button"] = False  # _config.yml may still turn one off
+    bundle.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    assert options["use_repository_button"] and options["use_edit_page_button"]
+    assert options["use_issues_button"] is False
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+
+
+def test_the_book_ships_with_the_url_unset_and_binder_ready():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert not config["repository"].get("url")
+    assert config["launch_buttons"]["binderhub_url"]
+    assert "notebook_bundle" in config["sphinx"]["local_extensions"]
+    post_build = ROOT / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK)
+    assert "pip install" in post_build.read_text()
+
+
+# --- A reader's run: new folder, new environment, every notebook ---------------------------------
+
+RUN_EVERY_NOTEBOOK = textwrap.dedent(
+    """
+    import re
+    import sys
+    from pathlib import Path
+
+    import nbclient
+    import nbformat
+
+    folder = Path(sys.argv[1])
+
+    def run(notebook):
+        client = nbclient.NotebookClient(
+            notebook, timeout=600, kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
+        )
+        client.execute()
+        return notebook
+
+    # The kernel the notebooks get is this new environment's, not another one on the machine.
+    probe = run(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
+    ]))
+    kernel_prefix = probe.cells[0].outputs[0]["text"].strip()
+    assert kernel_prefix == sys.prefix, (kernel_prefix, sys.prefix)
+
+    failures = []
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            run(nbformat.read(path, as_version=4))
+            print(f"ran {path.name}", flush=True)
+        except Exception as error:  # CellExecutionError, a timeout, a dead kernel
+            text = re.sub(r"\\x1b\\[[0-9;]*m", "", str(error))  # no terminal colours
+            failures.append(f"{path.name}: {text[-3000:]}")
+    print("\\n\\n".join(failures))
+    sys.exit(1 if failures else 0)
+    """
+)
+
+
+def run(command, timeout, **kwargs):
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, **kwargs
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, command))} failed:\n"
+        f"{result.stderr[-2000:]}\n{result.stdout[-8000:]}"
+    )
+    return result
+
+
+def run_every_notebook(zip_path, workdir):
+    """Unzip into `workdir`, make a venv from the zip's requirements.txt only, run every notebook."""
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(workdir)
+    folder = Path(workdir) / bundle.FOLDER
+    venv = folder / ".venv"
+    # A clean environment: nothing of the book's own .venv, and no kernelspec but the new venv's.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND", "JUPYTER_PATH")
+    }
+    env["JUPYTER_DATA_DIR"] = str(Path(workdir) / "jupyter-data")
+    run([sys.executable, "-m", "venv", venv], timeout=300, env=env)
+    python = venv / "bin" / "python"
+    run(
+        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        + ["-r", folder / "requirements.txt"],
+        timeout=1200,
+        env=env,
+        cwd=folder,
+    )
+    script = Path(workdir) / "run_every_notebook.py"
+    script.write_text(RUN_EVERY_NOTEBOOK)
+    return run([python, script, folder], timeout=3600, env=env, cwd=folder)
+
+
+@pytest.mark.notebooks
+def test_every_notebook_runs_from_the_zip_in_a_new_environment(zip_path, tmp_path):
+    result = run_every_notebook(zip_path, tmp_path)
+    ran = re.findall(r"^ran (\S+)$", result.stdout, re.M)
+    pages = [Path(p).name for p in bundle.toc_files() if p.endswith(".ipynb")]
+    assert ran == sorted(pages)
