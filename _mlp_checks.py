@@ -57,7 +57,7 @@ def checked(function):
 # One check per public function: each returns the arguments, converted, as a dict.
 
 
-def check_init(self, layer_sizes, alpha, seed):
+def check_init(self, layer_sizes, alpha, seed, weight_scale, output):
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(
         layer_sizes, (list, tuple, np.ndarray)
     ):
@@ -74,7 +74,29 @@ def check_init(self, layer_sizes, alpha, seed):
     ]
     if seed is not None:
         seed = count("seed", seed, minimum=0)
-    return dict(self=self, layer_sizes=sizes, alpha=real("alpha", alpha), seed=seed)
+    if weight_scale != "he":
+        if isinstance(weight_scale, str):
+            raise ValueError(
+                f'weight_scale must be a positive number or "he"; got {weight_scale!r}.'
+            )
+        weight_scale = real("weight_scale", weight_scale, positive=True)
+    if output not in OUTPUTS:
+        raise ValueError(
+            f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}."
+        )
+    if output == "softmax" and sizes[-1] < 2:
+        raise ValueError(
+            "a softmax output needs at least two units, one per class; "
+            f"got layer_sizes[-1] = {sizes[-1]}."
+        )
+    return dict(
+        self=self,
+        layer_sizes=sizes,
+        alpha=real("alpha", alpha),
+        seed=seed,
+        weight_scale=weight_scale,
+        output=output,
+    )
 
 
 def check_mse_loss(Y, Y_hat):
@@ -86,10 +108,19 @@ def check_forward_pass(self, X):
     return dict(self=self, X=data(self, X))
 
 
+def check_cross_entropy_loss(Y, Y_hat):
+    Y = distributions("Y", matrix("Y", Y, rows="class"))
+    Y_hat = distributions("Y_hat", matrix("Y_hat", Y_hat, *Y.shape, rows="class"))
+    return dict(Y=Y, Y_hat=Y_hat)
+
+
 check_predict = check_forward_pass
 
 
 def check_compute_loss(self, Y, Y_hat):
+    if self.output == "softmax":
+        Y = matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="class")
+        return check_cross_entropy_loss(Y, Y_hat) | dict(self=self)
     Y = matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="output")
     return dict(self=self, Y=Y, Y_hat=matrix("Y_hat", Y_hat, *Y.shape, rows="output"))
 
@@ -126,7 +157,7 @@ def check_update(self, dW, dB, learning_rate):
     return dict(self=self, dW=dW, dB=dB, learning_rate=learning_rate)
 
 
-def check_train(self, X, Y, epochs, learning_rate):
+def check_train(self, X, Y, epochs, learning_rate, batch_size, seed):
     X, Y = data(self, X, Y)
     return dict(
         self=self,
@@ -134,6 +165,10 @@ def check_train(self, X, Y, epochs, learning_rate):
         Y=Y,
         epochs=count("epochs", epochs, minimum=0),
         learning_rate=real("learning_rate", learning_rate, positive=True),
+        batch_size=None
+        if batch_size is None
+        else count("batch_size", batch_size, minimum=1),
+        seed=None if seed is None else count("seed", seed, minimum=0),
     )
 
 
@@ -149,6 +184,7 @@ check_gradient_check = check_numerical_gradients
 # What the checks are made of.
 
 BIAS_LAYOUT = "a column with one row per unit"
+OUTPUTS = ("linear", "softmax")
 
 
 def real(name, value, *, positive=False):
@@ -249,12 +285,32 @@ def parameters(network):
     )
 
 
+def distributions(name, array):
+    """Raise unless every column of ``array`` is a probability distribution."""
+    if np.any(array < 0) or np.any(array > 1):
+        raise ValueError(
+            f"{name} must hold probabilities, between 0 and 1; "
+            f"got values from {array.min():g} to {array.max():g}."
+        )
+    sums = array.sum(axis=0)
+    wrong = np.flatnonzero(np.abs(sums - 1) > 1e-6)
+    if wrong.size:
+        raise ValueError(
+            f"each column of {name} must sum to 1, one probability per class; "
+            f"column {wrong[0]} sums to {sums[wrong[0]]:g}."
+        )
+    return array
+
+
 def data(network, X, Y=None):
     """Check the network's parameters, then ``X`` (and ``Y``) against its layer sizes."""
     parameters(network)
     X = matrix("X", X, n_rows=network.layer_sizes[0], rows="input feature")
     if Y is None:
         return X
+    if network.output == "softmax":
+        Y = matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="class")
+        return X, distributions("Y", Y)
     return X, matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="output")
 
 

@@ -91,12 +91,97 @@ def mse_loss(Y, Y_hat):
     return float(np.sum((Y - Y_hat) ** 2) / (2 * n_samples))
 
 
+def softmax(Z):
+    """Softmax over each column: ``exp(Z) / sum(exp(Z))``, one probability per row (class).
+
+    Subtracting each column's largest entry first changes nothing mathematically and keeps
+    ``exp`` from overflowing.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_classes, n_samples)
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_samples)
+        Non-negative; every column sums to 1.
+    """
+    exp_Z = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return exp_Z / exp_Z.sum(axis=0, keepdims=True)
+
+
+@checked
+def cross_entropy_loss(Y, Y_hat):
+    """Mean cross-entropy: ``-1/N * sum(Y * log(Y_hat))``, N = number of samples.
+
+    A predicted probability of exactly 0 is taken as the smallest positive float64 (about
+    2e-308), so the loss stays finite: about 708 for that sample instead of infinity.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_classes, n_samples)
+        Targets: one probability distribution per column, usually one-hot.
+    Y_hat : ndarray of shape (n_classes, n_samples)
+        Predicted probabilities, as returned by :func:`softmax`.
+
+    Returns
+    -------
+    float
+    """
+    n_samples = Y.shape[1]
+    log_Y_hat = np.log(np.maximum(Y_hat, np.finfo(np.float64).tiny))
+    return float(-np.sum(Y * log_Y_hat) / n_samples)
+
+
+def he_scale(n_in, alpha=ALPHA):
+    """The He scale for Leaky ReLU, ``sqrt(2 / ((1 + alpha**2) * n_in))`` (chapter 13).
+
+    Initial weights of this standard deviation keep the spread of the signal about the same
+    from one layer to the next.
+
+    Parameters
+    ----------
+    n_in : int
+        Number of inputs of the layer (units of the layer before).
+    alpha : float
+
+    Returns
+    -------
+    float
+    """
+    return float(np.sqrt(2 / ((1 + alpha**2) * n_in)))
+
+
+def minibatches(n_samples, batch_size, rng):
+    """The columns of each minibatch of one epoch.
+
+    Parameters
+    ----------
+    n_samples : int
+    batch_size : int or None
+        None, or at least ``n_samples``, gives one batch of every column in order.
+    rng : numpy.random.Generator
+        Shuffles the columns afresh for each epoch when there is more than one batch.
+
+    Returns
+    -------
+    list of slice or ndarray of int
+        Index the columns of X and Y with each, ``X[:, columns]``.
+    """
+    if batch_size is None or batch_size >= n_samples:
+        return [slice(None)]
+    order = rng.permutation(n_samples)
+    return [
+        order[start : start + batch_size] for start in range(0, n_samples, batch_size)
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # The network.
 
 
 class NeuralNetwork:
-    """A fully connected network: Leaky ReLU hidden layers, a linear output layer.
+    """A fully connected network: Leaky ReLU hidden layers, a linear or softmax output layer.
 
     The book numbers layers from 1 to L; in code, layer l's parameters are ``weights[l - 1]``
     and ``biases[l - 1]``, its pre-activation is ``zs[l - 1]`` and its output ``activations[l]``.
@@ -109,29 +194,48 @@ class NeuralNetwork:
         Leaky ReLU slope for z <= 0.
     seed : int or None
         Seed of ``numpy.random.default_rng``; the same seed gives the same weights.
+    weight_scale : float > 0, or "he"
+        Initial weights are standard-normal draws times this factor. ``"he"`` scales layer l's
+        draws by ``he_scale(layer_sizes[l - 1], alpha)`` instead; the draws themselves are the
+        same for a seed.
+    output : "linear" or "softmax"
+        The output layer: linear with the MSE loss (regression), or softmax with the
+        cross-entropy loss (classification, one row per class).
 
     Attributes
     ----------
     weights : list of ndarray
         ``weights[l - 1]`` has shape (layer_sizes[l], layer_sizes[l - 1]): standard-normal draws
-        times ``INIT_SCALE``.
+        times ``weight_scale`` (by default ``INIT_SCALE``).
     biases : list of ndarray
         ``biases[l - 1]`` has shape (layer_sizes[l], 1): zeros.
     """
 
     @checked
-    def __init__(self, layer_sizes, alpha=ALPHA, seed=None):
+    def __init__(
+        self,
+        layer_sizes,
+        alpha=ALPHA,
+        seed=None,
+        weight_scale=INIT_SCALE,
+        output="linear",
+    ):
         self.layer_sizes = list(layer_sizes)
         self.alpha = alpha
+        self.weight_scale = weight_scale
+        self.output = output
         rng = np.random.default_rng(seed)
         pairs = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:]))
         self.weights = [
-            rng.standard_normal((n_out, n_in)) * INIT_SCALE for n_in, n_out in pairs
+            rng.standard_normal((n_out, n_in))
+            * (he_scale(n_in, alpha) if weight_scale == "he" else weight_scale)
+            for n_in, n_out in pairs
         ]
         self.biases = [np.zeros((n_out, 1)) for _, n_out in pairs]
 
     def __repr__(self):
-        return f"NeuralNetwork(layer_sizes={self.layer_sizes}, alpha={self.alpha:g})"
+        extra = "" if self.output == "linear" else f", output={self.output!r}"
+        return f"NeuralNetwork(layer_sizes={self.layer_sizes}, alpha={self.alpha:g}{extra})"
 
     @property
     def n_parameters(self):
@@ -159,7 +263,12 @@ class NeuralNetwork:
         for l in range(1, L + 1):
             Z = self.weights[l - 1] @ activations[l - 1] + self.biases[l - 1]
             zs.append(Z)
-            activations.append(Z if l == L else leaky_relu(Z, self.alpha))
+            if l < L:
+                activations.append(leaky_relu(Z, self.alpha))
+            elif self.output == "softmax":
+                activations.append(softmax(Z))
+            else:
+                activations.append(Z)  # a linear output layer
         return activations, zs
 
     @checked
@@ -173,13 +282,16 @@ class NeuralNetwork:
         Returns
         -------
         ndarray of shape (layer_sizes[-1], n_samples)
+            For a softmax output, the probability of each class (row) for each sample.
         """
         activations, _ = self.forward_pass(X)
         return activations[-1]
 
     @checked
     def compute_loss(self, Y, Y_hat):
-        """The MSE loss of predictions ``Y_hat`` against targets ``Y`` (see :func:`mse_loss`).
+        """The loss of predictions ``Y_hat`` against targets ``Y``.
+
+        :func:`mse_loss` for a linear output, :func:`cross_entropy_loss` for a softmax output.
 
         Parameters
         ----------
@@ -189,6 +301,8 @@ class NeuralNetwork:
         -------
         float
         """
+        if self.output == "softmax":
+            return cross_entropy_loss(Y, Y_hat)
         return mse_loss(Y, Y_hat)
 
     @checked
@@ -231,8 +345,16 @@ class NeuralNetwork:
         self.biases = [b - learning_rate * g for b, g in zip(self.biases, dB)]
 
     @checked
-    def train(self, X, Y, epochs, learning_rate=LEARNING_RATE):
-        """Full-batch gradient descent: each epoch a forward pass, the loss, a backward pass, an update.
+    def train(
+        self,
+        X,
+        Y,
+        epochs,
+        learning_rate=LEARNING_RATE,
+        batch_size=None,
+        seed=None,
+    ):
+        """Gradient descent: for each batch a forward pass, the loss, a backward pass, an update.
 
         Parameters
         ----------
@@ -240,11 +362,19 @@ class NeuralNetwork:
         Y : ndarray of shape (layer_sizes[-1], n_samples)
         epochs : int, >= 0
         learning_rate : float, > 0
+        batch_size : int >= 1, or None
+            None (or ``n_samples`` or more): full-batch gradient descent, one update per epoch
+            on all the samples in order. Smaller: minibatch stochastic gradient descent; each
+            epoch shuffles the samples and takes one update per batch of ``batch_size`` columns
+            (the last batch may be smaller).
+        seed : int or None
+            Seed of the shuffling; the same seed gives the same batches.
 
         Returns
         -------
         losses : ndarray of shape (epochs,)
-            The loss of each epoch, measured before that epoch's update.
+            The loss of each epoch: the mean of the losses of its batches, each measured before
+            that batch's update. With one batch, the loss before the epoch's update.
 
         Raises
         ------
@@ -252,14 +382,19 @@ class NeuralNetwork:
             As soon as the loss stops being finite. The network is then put back as it was
             before the call, and numpy's overflow warnings are not shown.
         """
+        rng = np.random.default_rng(seed)
         losses = np.empty(epochs)
         for epoch in range(epochs):
-            activations, zs = self.forward_pass(X)
-            losses[epoch] = self.compute_loss(Y, activations[-1])
-            if not np.isfinite(losses[epoch]):
-                raise TrainingDiverged(epoch, learning_rate, losses[:epoch])
-            dW, dB = self.backward_pass(activations, zs, Y)
-            self.update(dW, dB, learning_rate)
+            batch_losses = []
+            for columns in minibatches(X.shape[1], batch_size, rng):
+                X_batch, Y_batch = X[:, columns], Y[:, columns]
+                activations, zs = self.forward_pass(X_batch)
+                batch_losses.append(self.compute_loss(Y_batch, activations[-1]))
+                if not np.isfinite(batch_losses[-1]):
+                    raise TrainingDiverged(epoch, learning_rate, losses[:epoch])
+                dW, dB = self.backward_pass(activations, zs, Y_batch)
+                self.update(dW, dB, learning_rate)
+            losses[epoch] = np.mean(batch_losses)
         return losses
 
 
