@@ -323,7 +323,7 @@ class NeuralNetwork:
         n_samples = Y.shape[1]
         L = len(self.weights)
         dW, dB = [None] * L, [None] * L
-        dZ = activations[L] - Y  # the output layer is linear
+        dZ = activations[L] - Y  # linear + MSE, or softmax + cross-entropy (ch. 14)
         for l in range(L, 0, -1):
             dW[l - 1] = dZ @ activations[l - 1].T / n_samples
             dB[l - 1] = dZ.mean(axis=1, keepdims=True)
