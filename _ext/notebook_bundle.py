@@ -218,12 +218,13 @@ def repository_url(theme_options):
 
 
 def set_repository_buttons(app, config):
-    """No repository URL: no button to it or launching it. A URL: every such button, except any
-    that _config.yml's `html:` turns off."""
+    """No repository URL: no button to it or launching it. A URL: every such button (Jupyter Book's
+    defaults set them all to false, so a `false` in _config.yml cannot be told apart: to leave one
+    out, drop it from REPOSITORY_BUTTONS)."""
     options = config.html_theme_options
     if repository_url(options):
         for button in REPOSITORY_BUTTONS:
-            options.setdefault(button, True)
+            options[button] = True
         return
     options.pop("repository_url", None)
     for button in REPOSITORY_BUTTONS:

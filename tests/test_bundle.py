@@ -213,10 +213,10 @@ def test_without_a_repository_url_no_button_leads_elsewhere(url):
 
 def test_a_repository_url_brings_the_buttons_back():
     options = theme_options("https://github.com/someone/backprop-from-scratch")
-    options["use_issues_button"] = False  # _config.yml may still turn one off
+    # Jupyter Book's defaults: every repository button off.
+    options.update(dict.fromkeys(bundle.REPOSITORY_BUTTONS, False))
     bundle.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
-    assert options["use_repository_button"] and options["use_edit_page_button"]
-    assert options["use_issues_button"] is False
+    assert all(options[button] for button in bundle.REPOSITORY_BUTTONS)
     assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
 
 
