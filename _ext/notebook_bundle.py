@@ -3,10 +3,10 @@
 A chapter imports `mlp_core` and the helpers of book/ (`plotting`, `playground`, `checks`), so a
 notebook downloaded alone cannot run. After every HTML build (`make book`, the tests' builds) this
 Sphinx extension writes `backprop-from-scratch-notebooks.zip` at the site's root: one folder with
-every page of _toc.yml as committed (notebooks with their outputs), those modules next to them, a
-`requirements.txt` with only what running and reading them needs, pinned to the versions in the
-repository's requirements.txt, and a short README. The zip is the same for the same sources:
-fixed timestamps, sorted entries.
+every page of _toc.yml as committed (notebooks with their outputs), those modules next to them
+(and book/data/ as data/), a `requirements.txt` with only what running and reading them needs,
+pinned to the versions in the repository's requirements.txt, and a short README. The zip is the
+same for the same sources: fixed timestamps, sorted entries.
 
 It also sets the repository and launch buttons from one setting, `repository: url:` in
 _config.yml. Empty, the site shows no repository, issues, edit or Binder button (they would lead to
@@ -21,6 +21,7 @@ import io
 import json
 import re
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -29,15 +30,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 ZIP_NAME = "backprop-from-scratch-notebooks.zip"
 FOLDER = "backprop-from-scratch-notebooks"
-# The modules the notebooks import, copied flat next to them so that `import mlp_core` works from
-# the notebooks' folder.
-MODULES = [
-    "mlp_core.py",
-    "_mlp_checks.py",
-    "book/plotting.py",
-    "book/playground.py",
-    "book/checks.py",
-]
+# Next to the notebooks, flat, so that `import mlp_core` works from their folder: the modules of
+# pyproject.toml's `py-modules` (mlp_core and its checks), the helpers in book/ (every .py file),
+# and book/data/ (the data sets helpers load from their own folder) as data/.
+HELPERS = "book"
+DATA = "book/data"
 # What running the notebooks needs (every import of the notebooks and modules is one of these, a
 # package they depend on, or the standard library: tests/test_bundle.py checks it) ...
 RUNNING = ["numpy", "matplotlib", "pillow", "ipywidgets", "ipykernel"]
@@ -67,8 +64,8 @@ README = """\
 # Backprop from Scratch: the notebooks
 
 Every chapter of the book as a Jupyter notebook, with `mlp_core.py` (all the book's numerical
-code) and the helpers the chapters import (`plotting.py`, `playground.py`, `checks.py`). Keep
-them together in this folder: each notebook imports them from here.
+code), the helpers the chapters import (the other `.py` files) and the data they load (`data/`).
+Keep them together in this folder: each notebook imports them from here.
 
 You need Python 3.11 or newer. In this folder, create a virtual environment, install what the
 notebooks need, and start JupyterLab:
@@ -162,10 +159,30 @@ def toc_files(root=ROOT):
     return pages
 
 
-def bundle_contents(root=ROOT):
-    """{name inside the zip: bytes}: the pages, the modules, requirements.txt and README.md."""
+def module_files(root=ROOT):
+    """The modules the notebooks import, relative to `root`: mlp_core's, then book/'s helpers."""
     root = Path(root)
-    sources = toc_files(root) + MODULES
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    modules = pyproject["tool"]["setuptools"]["py-modules"]
+    helpers = sorted(path.name for path in (root / HELPERS).glob("*.py"))
+    return [f"{module}.py" for module in modules] + [f"{HELPERS}/{h}" for h in helpers]
+
+
+def data_files(root=ROOT):
+    """Every file of book/data/, relative to `root` (none if there is no such folder)."""
+    root = Path(root)
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in (root / DATA).rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def bundle_contents(root=ROOT):
+    """{name inside the zip: bytes}: the pages and modules side by side, data/, requirements.txt
+    and README.md."""
+    root = Path(root)
+    sources = toc_files(root) + module_files(root)
     names = [Path(source).name for source in sources]
     clashes = sorted({name for name in names if names.count(name) > 1})
     if clashes:
@@ -174,6 +191,9 @@ def bundle_contents(root=ROOT):
         f"{FOLDER}/{Path(source).name}": (root / source).read_bytes()
         for source in sources
     }
+    for source in data_files(root):
+        inside = Path(source).relative_to(Path(DATA).parent).as_posix()
+        contents[f"{FOLDER}/{inside}"] = (root / source).read_bytes()
     contents[f"{FOLDER}/requirements.txt"] = requirements_text(root).encode()
     contents[f"{FOLDER}/README.md"] = README.encode()
     return contents
@@ -193,18 +213,19 @@ def write_bundle(zip_path, root=ROOT):
     return zip_path
 
 
-def downloaded_alone_note(zip_url):
+def downloaded_alone_note(zip_url, root=ROOT):
     """A first cell for a chapter downloaded on its own: what else it needs, and where to get it."""
     where = f"[{ZIP_NAME}]({zip_url})" if zip_url else f"`{ZIP_NAME}`"
+    names = [f"`{Path(module).name}`" for module in module_files(root)]
+    modules = ", ".join(names[:-1]) + f" and {names[-1]}"
     return {
         "cell_type": "markdown",
         "id": NOTE_TAG,
         "metadata": {"tags": [NOTE_TAG]},
         "source": (
-            "**To run this notebook** it needs the book's modules next to it: `mlp_core.py`, "
-            "`_mlp_checks.py`, `plotting.py`, `playground.py` and `checks.py`. Download the "
-            f"whole book as notebooks, {where}, from the book's introduction page: it has them "
-            "all, with a `requirements.txt` and a README saying how to start."
+            f"**To run this notebook** it needs the book's modules next to it: {modules}. "
+            f"Download the whole book as notebooks, {where}, from the book's introduction "
+            "page: it has them all, with a `requirements.txt` and a README saying how to start."
         ),
     }
 
@@ -251,7 +272,7 @@ def write_bundle_into_site(app, exception):
         # After an incremental build, a notebook Sphinx copied in an earlier one has its note.
         if cells and NOTE_TAG in cells[0].get("metadata", {}).get("tags", []):
             cells.pop(0)
-        note = downloaded_alone_note(zip_url)
+        note = downloaded_alone_note(zip_url, Path(app.srcdir))
         if (content["nbformat"], content["nbformat_minor"]) < (4, 5):
             del note["id"]  # cell ids came with nbformat 4.5
         cells.insert(0, note)

@@ -54,19 +54,23 @@ def requirement_lines(text):
 def test_the_zip_holds_every_page_the_modules_and_how_to_start(zip_path):
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
-        pages = bundle.toc_files()
-        expected = [Path(p).name for p in pages + bundle.MODULES] + [
-            "requirements.txt",
-            "README.md",
+        pages, modules = bundle.toc_files(), bundle.module_files()
+        assert modules[:2] == ["mlp_core.py", "_mlp_checks.py"]
+        assert {"book/plotting.py", "book/playground.py", "book/checks.py"} <= set(
+            modules
+        )
+        inside = {f"{bundle.FOLDER}/{Path(p).name}": p for p in pages + modules}
+        for source in bundle.data_files():
+            inside[f"{bundle.FOLDER}/{Path(source).relative_to('book')}"] = source
+        readme_and_requirements = [
+            f"{bundle.FOLDER}/{n}" for n in ("README.md", "requirements.txt")
         ]
-        assert sorted(names) == sorted(f"{bundle.FOLDER}/{name}" for name in expected)
+        assert sorted(names) == sorted([*inside, *readme_and_requirements])
         assert names == sorted(names)
         assert {Path(page).suffix for page in pages} >= {".ipynb"}
-        for source in pages + bundle.MODULES:
+        for name, source in inside.items():
             # As committed: outputs included, nothing rewritten.
-            assert archive.read(f"{bundle.FOLDER}/{Path(source).name}") == (
-                (ROOT / source).read_bytes()
-            ), source
+            assert archive.read(name) == (ROOT / source).read_bytes(), source
         readme = archive.read(f"{bundle.FOLDER}/README.md").decode()
         for step in ("python3 -m venv .venv", "-r requirements.txt", "jupyter lab"):
             assert step in readme
@@ -145,14 +149,15 @@ def distributions_needed_by(names):
 def test_the_requirements_install_every_module_the_notebooks_import():
     """Every import of the notebooks and modules is the standard library, a module in the zip, or
     a package that the zip's running requirements install (not JupyterLab: running needs none)."""
-    sources = {path: (ROOT / path).read_text() for path in bundle.MODULES}
+    modules = bundle.module_files()
+    sources = {path: (ROOT / path).read_text() for path in modules}
     for page in bundle.toc_files():
         if page.endswith(".ipynb"):
             cells = json.loads((ROOT / page).read_text())["cells"]
             sources[page] = "\n".join(
                 "".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"
             )
-    bundled = {Path(path).stem for path in bundle.MODULES}
+    bundled = {Path(path).stem for path in modules}
     installed = distributions_needed_by(bundle.RUNNING)
     providers = importlib.metadata.packages_distributions()
     missing = []
