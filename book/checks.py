@@ -1,4 +1,4 @@
-"""Self-checks for the coding exercises of chapters 2-10: each says whether your function is right.
+"""Self-checks for the coding exercises of the chapters: each says whether your function is right.
 
 Each check runs your function on fresh cases, compares the result with ``mlp_core``, and prints one
 sentence: that it is right, or what is wrong (the shape, the value in which case, a global it
@@ -359,3 +359,118 @@ def check_centred_difference(function):
                 )
 
     return _run(check, function, "Your centred difference")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 12: backpropagation on a graph. Its reference is centred differences, not mlp_core.
+
+
+def _run_against_differences(check, function, what):
+    """``_run`` for a check whose reference is centred differences rather than mlp_core."""
+    if not callable(function):
+        return _run(check, function, what)  # says: pass the function itself
+    try:
+        check(function)
+    except NotImplementedError:
+        return _say(False, _NOT_ANSWERED)
+    except _Wrong as wrong:
+        read = _globals_read(function)
+        extra = (
+            f" It reads the global variable(s) {', '.join(read)}: use its arguments instead."
+            if read
+            else ""
+        )
+        return _say(False, f"{wrong}{extra}")
+    return _say(True, f"{what} match the centred differences on every test case.")
+
+
+def _centred_gradients(f, arrays, eps=1e-6):
+    """Centred differences of the number ``f(*arrays)`` with respect to every entry of each array."""
+    gradients = []
+    for which, array in enumerate(arrays):
+        gradient = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            plus, minus = [a.copy() for a in arrays], [a.copy() for a in arrays]
+            plus[which][index] += eps
+            minus[which][index] -= eps
+            gradient[index] = (f(*plus) - f(*minus)) / (2 * eps)
+        gradients.append(gradient)
+    return gradients
+
+
+def check_div_backward(function):
+    """Exercise 12.2: ``function(a, b, upstream)`` -> (grad_a, grad_b), the backward rule of a / b.
+
+    Both gradients are compared with centred differences of ``sum(upstream * a / b)``.
+    """
+
+    def close(got, want):
+        return np.allclose(got, want, rtol=1e-6, atol=1e-8)
+
+    def check(function):
+        rng = np.random.default_rng(120)
+        for shape in ((1, 1), (2, 3), (4, 2)):
+            a = rng.standard_normal(shape)
+            b = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape)
+            upstream = rng.standard_normal(shape)
+            given = (a.copy(), b.copy(), upstream.copy())
+            case = f"arrays of shape {shape}"
+            got = _call(function, a, b, upstream)
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                what = (
+                    f"an array of shape {got.shape}"
+                    if isinstance(got, np.ndarray)
+                    else type(got).__name__
+                )
+                raise _Wrong(
+                    f"for {case} it returns {what}; return the pair (grad_a, grad_b)."
+                )
+            if any(not np.array_equal(x, y) for x, y in zip((a, b, upstream), given)):
+                raise _Wrong(
+                    "it changed an array it was given; compute new arrays instead."
+                )
+            grad_a, grad_b = (np.asarray(g, dtype=float) for g in got)
+            for name, grad in (("grad_a", grad_a), ("grad_b", grad_b)):
+                if grad.shape != shape:
+                    raise _Wrong(
+                        f"for {case}, {name} has shape {grad.shape}; expected {shape}, "
+                        "one derivative per entry."
+                    )
+            want_a, want_b = _centred_gradients(
+                lambda a, b, upstream=upstream: float(np.sum(upstream * a / b)), [a, b]
+            )
+            if close(grad_a, want_b) and close(grad_b, want_a):
+                raise _Wrong(
+                    "it returns (grad_b, grad_a): the gradient with respect to a comes first."
+                )
+            if close(grad_a, want_a / upstream) or close(grad_b, want_b / upstream):
+                raise _Wrong(
+                    f"for {case} it returns a local derivative alone: multiply it by "
+                    "upstream, the gradient arriving at the result (the chain rule)."
+                )
+            if not close(grad_a, want_a):
+                raise _Wrong(
+                    f"for {case}, grad_a differs from the centred differences (largest "
+                    f"gap {np.max(np.abs(grad_a - want_a)):.3g})."
+                )
+            if close(grad_b, -want_b):
+                raise _Wrong(
+                    f"for {case}, grad_b has the wrong sign: for positive a and b, "
+                    "a / b falls as b grows."
+                )
+            if close(grad_b, want_b * b):
+                raise _Wrong(
+                    f"for {case}, grad_b divides by b once; the derivative of 1 / b "
+                    "has b squared below the line."
+                )
+            if close(grad_b * a, want_b):
+                raise _Wrong(
+                    f"for {case}, grad_b misses the factor a: a / b is a times 1 / b."
+                )
+            if not close(grad_b, want_b):
+                raise _Wrong(
+                    f"for {case}, grad_b differs from the centred differences (largest "
+                    f"gap {np.max(np.abs(grad_b - want_b)):.3g})."
+                )
+
+    return _run_against_differences(check, function, "Your gradients of a / b")
