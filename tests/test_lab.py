@@ -43,6 +43,13 @@ FILE_NAME_LINKS = (
     "website shows the chapter's title) and opens nothing there. Fix: [The MSE loss]"
     "(07_mse_loss.ipynb), which both show as written and which opens the chapter in JupyterLab"
 )
+# 3. Code cells the website hides or folds, shown in full (not a failure of the chapter tests).
+UNFOLDED_CODE = (
+    "code cells the website hides or folds (tags hide-cell, hide-input, remove-input, "
+    "remove-output), shown in full in JupyterLab, solutions included. Fix: add the cell metadata "
+    'jupyter: {"source_hidden": true} (and "outputs_hidden": true for hide-cell and '
+    "remove-output), which JupyterLab shows folded, one click to open"
+)
 
 
 def assert_none(problems):
@@ -125,6 +132,12 @@ def test_known_problems(views):
         for link in lab_checks.file_name_links(views(chapter))
     ]
     found += [f"{FILE_NAME_LINKS}:", *links] if links else []
+    cells = [
+        cell
+        for chapter in CHAPTERS
+        for cell in lab_checks.unfolded_code(views(chapter))
+    ]
+    found += [f"{UNFOLDED_CODE}:", *cells] if cells else []
     assert_none(found)
 
 

@@ -212,7 +212,9 @@ RENDERED = """(n) => {
 CELLS = r"""() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).map(cell => {
   if (!cell.classList.contains('jp-MarkdownCell')) {
     const prompt = cell.querySelector('.jp-InputArea-prompt');
-    return {type: 'code', prompt: prompt ? prompt.textContent.trim() : ''};
+    return {type: 'code', prompt: prompt ? prompt.textContent.trim() : null,
+            inputFolded: !!cell.querySelector('.jp-InputPlaceholder'),
+            outputFolded: !!cell.querySelector('.jp-OutputPlaceholder')};
   }
   const root = cell.querySelector('.jp-Cell-inputArea .myst, .jp-Cell-inputArea .jp-RenderedMarkdown');
   if (!root) return {type: 'markdown', myst: false, prose: '', code: [], errors: [], details: [],
@@ -337,6 +339,7 @@ class Reader:
             seen["source"] = "".join(source_cell["source"])
             seen["metadata"] = source_cell.get("metadata", {})
             seen["execution_count"] = source_cell.get("execution_count")
+            seen["outputs"] = len(source_cell.get("outputs", []))
         view.cells = cells
         view.external_requests = self.external_requests[seen_requests:]
         view.page_errors = self.page_errors[seen_errors:]
@@ -407,6 +410,8 @@ def markup_problems(view, glue_key=GLUE_KEY):
 
 
 def _prompt_problems(where, cell):
+    if cell["prompt"] is None:  # a folded input shows no prompt
+        return []
     committed = cell["execution_count"]
     expected = f"[{committed if committed is not None else ' '}]:"
     if cell["prompt"] == "[*]:":
@@ -486,6 +491,32 @@ def _source_problems(where, cell):
     if re.search(r"\$[^$]+\$", source) and not cell["math"]:
         problems.append(f"{where}: the source has maths, the page shows none rendered")
     return problems
+
+
+# Code cells the website hides or folds, by tag (myst-nb), and JupyterLab's own way to fold them.
+FOLDED_INPUT_TAGS = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
+FOLDED_OUTPUT_TAGS = {"hide-cell", "hide-output", "remove-cell", "remove-output"}
+
+
+def unfolded_code(view):
+    """Code cells the website hides or folds that JupyterLab shows in full. JupyterLab folds a
+    cell's input or output when its metadata says jupyter.source_hidden or outputs_hidden."""
+    found = []
+    for number, cell in enumerate(view.cells, start=1):
+        if cell["type"] != "code":
+            continue
+        tags = set(cell["metadata"].get("tags", []))
+        parts = []
+        if tags & FOLDED_INPUT_TAGS and not cell["inputFolded"]:
+            parts.append("input")
+        if tags & FOLDED_OUTPUT_TAGS and cell["outputs"] and not cell["outputFolded"]:
+            parts.append("output")
+        if parts:
+            found.append(
+                f"{view.path}, cell {number} ({', '.join(sorted(tags))}): "
+                f"{' and '.join(parts)} shown in full"
+            )
+    return found
 
 
 def file_name_links(view):
