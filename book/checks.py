@@ -568,3 +568,159 @@ def check_softmax(function):
             _expect_array(got, want, case)
 
     return _run(check, function, "Your softmax")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 13: deeper networks.
+
+
+def _spreads(arrays):
+    """The root mean square of each array's entries, as a list of floats."""
+    return [float(np.sqrt(np.mean(np.square(A)))) for A in arrays]
+
+
+def _watched(network):
+    """A copy of ``network`` that notes every call of forward_pass or predict in ``calls``."""
+    copied, calls = copy.deepcopy(network), []
+
+    def forward_pass(X, name="forward_pass"):
+        calls.append(name)
+        return mlp_core.NeuralNetwork.forward_pass(copied, X)
+
+    copied.forward_pass = forward_pass
+    copied.predict = lambda X: forward_pass(X, name="predict")[0][-1]
+    return copied, calls
+
+
+def _spread_mistakes(network, X):
+    """The typical wrong lists of spreads for ``network`` on ``X``, each with its hint."""
+    activations, zs = network.forward_pass(X)
+    hidden_A = _spreads(activations[1:-1])
+    default_slope, no_bias = copy.deepcopy(network), copy.deepcopy(network)
+    default_slope.alpha = mlp_core.ALPHA
+    no_bias.biases = [np.zeros_like(b) for b in no_bias.biases]
+    bent = mlp_core.leaky_relu(zs[-1], network.alpha)
+    return [
+        (
+            [float(Z.std()) for Z in zs],
+            "it subtracts each layer's mean (np.std); measure the spread about 0, "
+            "the square root of the mean of Z**2.",
+        ),
+        (
+            [float(np.mean(Z**2)) for Z in zs],
+            "these are mean squares: take the square root.",
+        ),
+        (
+            [float(np.sqrt(np.sum(Z**2))) for Z in zs],
+            "it sums the squares; average them over all the entries of Z (np.mean).",
+        ),
+        (
+            hidden_A + _spreads(zs[-1:]),
+            "it measures the hidden layers' activations A = f(Z); the spreads asked for are "
+            "of the pre-activations Z.",
+        ),
+        (
+            hidden_A + _spreads([bent]),
+            "it measures the activations A = f(Z); the spreads asked for are of the "
+            "pre-activations Z.",
+        ),
+        (
+            _spreads(default_slope.forward_pass(X)[1]),
+            "it uses Leaky ReLU's default slope; use network.alpha.",
+        ),
+        (
+            _spreads(no_bias.forward_pass(X)[1]),
+            "it leaves out the biases: Z = W @ A + b.",
+        ),
+    ]
+
+
+def _as_spreads(got, case, n_samples, layer_sizes):
+    """``got`` as a list of floats, or a sentence about what it is instead."""
+    if isinstance(got, (int, float, np.number)) or getattr(got, "ndim", None) == 0:
+        raise _Wrong(
+            f"for {case} it returns one number; return a list with one spread per layer."
+        )
+    if not isinstance(got, (list, tuple, np.ndarray)):
+        raise _Wrong(
+            f"for {case} it returns {'None' if got is None else type(got).__name__}; "
+            "return a list with one spread per layer."
+        )
+    spreads = []
+    for l, value in enumerate(got, start=1):
+        size = np.size(value)
+        if size != 1:
+            over = ""
+            if size == n_samples:
+                over = " (a spread per sample: axis=0 averages over the units only)"
+            elif l < len(layer_sizes) and size == layer_sizes[l]:
+                over = " (a spread per unit: axis=1 averages over the samples only)"
+            raise _Wrong(
+                f"for {case}, entry {l} has {size} numbers{over}; each spread is one number, "
+                "over every entry of Z, units and samples together."
+            )
+        try:
+            spreads.append(float(np.asarray(value, dtype=float).ravel()[0]))
+        except (TypeError, ValueError):
+            raise _Wrong(f"for {case}, entry {l} is {value!r}, not a number.") from None
+    return spreads
+
+
+def check_layer_spreads(function):
+    """Exercise 13.2: ``function(network, X)`` -> list of L floats, the spread of each layer's Z.
+
+    The spread is the root mean square of all entries of ``zs[l - 1]``. The answer must follow the
+    signal itself: a call of ``network.forward_pass`` or ``network.predict`` is named.
+    """
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=1e-7, atol=1e-12)
+
+    def check(function):
+        cases = [([1, 16, 16, 1], 0.01), ([3, 8, 5, 2], 0.2), ([2, 6, 6, 6, 1], 0.5)]
+        for seed, (layer_sizes, alpha) in enumerate(cases, start=131):
+            rng = np.random.default_rng(seed)
+            network = mlp_core.NeuralNetwork(
+                layer_sizes, alpha=alpha, seed=seed, weight_scale="he"
+            )
+            network.biases = [
+                rng.standard_normal(b.shape) * 0.5 for b in network.biases
+            ]
+            X = rng.standard_normal((layer_sizes[0], 7))
+            want = _spreads(network.forward_pass(X)[1])
+            L, case = len(want), f"layer sizes {layer_sizes}"
+            given, calls = _watched(network)
+            got = _call(function, given, X.copy())
+            if calls:
+                raise _Wrong(
+                    f"it calls network.{calls[0]}; follow the signal yourself, "
+                    "Z = W @ A + b, one layer at a time."
+                )
+            got = _as_spreads(got, case, X.shape[1], layer_sizes)
+            if len(got) == L - 1 and close(got, want[:-1]):
+                raise _Wrong(
+                    f"for {case} it stops before the output layer: that layer has no Leaky "
+                    "ReLU, but its Z counts too."
+                )
+            if len(got) == L + 1 and np.isclose(got[0], _spreads([X])[0]):
+                raise _Wrong(
+                    f"for {case} its first entry is the spread of the input X, which is not "
+                    "a layer: start with Z of layer 1."
+                )
+            if len(got) != L:
+                raise _Wrong(
+                    f"for {case} it returns {len(got)} spreads; expected {L}, one per layer "
+                    "of weights."
+                )
+            if close(got, want):
+                continue
+            for values, hint in _spread_mistakes(network, X):
+                if close(got, values):
+                    raise _Wrong(f"for {case}, {hint}")
+            l = next(l for l in range(1, L + 1) if not close(got[l - 1], want[l - 1]))
+            raise _Wrong(
+                f"for {case}, the spread of layer {l} is {got[l - 1]:.6g}; "
+                f"expected {want[l - 1]:.6g}."
+            )
+
+    return _run(check, function, "Your list of spreads")
