@@ -496,8 +496,10 @@ def gradient_check(network, X, Y, eps=1e-6):
     float
         About 1e-7 or below means backpropagation agrees with the numbers in float64. Rounding
         alone can lift it towards 1e-5 when some gradient entries are tiny (units scaled by
-        alpha); the loss is exactly quadratic in one parameter between kinks, so a larger
-        ``eps`` such as 1e-4 then shows the agreement (chapter 10).
+        alpha). With a linear output and the MSE loss, the loss is exactly quadratic in one
+        parameter between kinks, so a larger ``eps`` such as 1e-4 then shows the agreement
+        (chapter 10). With softmax and cross-entropy it is not quadratic, and tiny entries
+        can still lift the largest error; compare the gradients as a whole too (chapter 14).
     """
     activations, zs = network.forward_pass(X)
     dW, dB = network.backward_pass(activations, zs, Y)

@@ -8,7 +8,7 @@ The convention (the same as nbgrader's):
   whole by a ``# YOUR CODE HERE`` comment.
 Outputs are cleared, so nothing printed by a solution survives, and so is the volatile metadata
 (``tools/clean_notebooks.py``). The helper modules the notebooks import (plotting, playground,
-checks) are copied alongside.
+checks, digits) and the data are copied alongside.
 
 Usage, from the repository root:  python tools/student_edition.py [BOOK_DIR] [OUT_DIR]
 (defaults: book, _build/student; `make student` runs this).
@@ -25,7 +25,7 @@ import clean_notebooks
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = '# YOUR CODE HERE\nraise NotImplementedError("{exercise} is not answered yet")'
-HELPERS = ["plotting.py", "playground.py", "checks.py"]
+HELPERS = ["plotting.py", "playground.py", "checks.py", "digits.py"]
 
 
 def stub(indent, exercise):
@@ -97,6 +97,8 @@ def write_student_edition(book_dir, out_dir):
     for helper in HELPERS:
         if (book_dir / helper).exists():
             shutil.copy(book_dir / helper, out_dir / helper)
+    if (book_dir / "data").is_dir():
+        shutil.copytree(book_dir / "data", out_dir / "data", dirs_exist_ok=True)
     return written
 
 
