@@ -478,99 +478,6 @@ def check_div_backward(function):
 
 
 # ---------------------------------------------------------------------------------------------
-# Chapter 14: real data, minibatches and classification.
-
-
-def _calls_library(function, name):
-    """Whether ``function``'s code calls ``mlp_core.<name>`` (as ``mlp_core.name`` or imported)."""
-    codes, names = [function.__code__], set()
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(
-            const for const in code.co_consts if isinstance(const, types.CodeType)
-        )
-    library = getattr(mlp_core, name)
-    found = [function.__globals__.get(n) for n in names]
-    via_module = name in names and (
-        "mlp_core" in names or any(value is mlp_core for value in found)
-    )
-    return via_module or any(value is library for value in found)
-
-
-def check_softmax(function):
-    """Exercise 14.2: ``function(Z)`` -> softmax over each column of Z, shape (n_classes, n_samples)."""
-
-    def attempt(Z):
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return np.asarray(_call(function, Z), dtype=float)
-
-    def check(function):
-        if _calls_library(function, "softmax"):
-            raise _Wrong(
-                "it calls mlp_core's softmax: write it yourself, with np.exp and a sum over "
-                "each column."
-            )
-        rng = np.random.default_rng(140)
-        moderate = 3 * rng.standard_normal((4, 6))
-        huge = np.array([[1000.0, -1000.0], [990.0, -1010.0], [995.0, -990.0]])
-        cases = [
-            (moderate, "a (4, 6) array"),
-            (rng.standard_normal((5, 5)), "a square (5, 5) array"),
-            (moderate + 1000, "the (4, 6) array plus 1000"),
-            (huge, "columns near +1000 and near -1000"),
-            (rng.standard_normal((3, 1)), "a single sample, shape (3, 1)"),
-        ]
-        for Z, case in cases:
-            kept = Z.copy()
-            got = attempt(Z)
-            if not np.array_equal(Z, kept):
-                raise _Wrong(
-                    "it changed the array Z it was given; compute new arrays instead "
-                    "(Z - c makes one)."
-                )
-            want = mlp_core.softmax(Z)
-            if got.shape == want.shape:
-                with np.errstate(all="ignore"):
-                    whole = np.exp(Z - Z.max())
-                    whole = whole / whole.sum(axis=0, keepdims=True)
-                    by_row = np.exp(Z - Z.max(axis=1, keepdims=True))
-                    by_row = by_row / by_row.sum(axis=0, keepdims=True)
-                if not np.all(np.isfinite(got)):
-                    if np.array_equal(np.isfinite(got), np.isfinite(whole)):
-                        raise _Wrong(
-                            f"for {case} it gives nan: it subtracts the largest entry of the "
-                            "whole array, so every exp of a column far below it underflows to "
-                            "0. Subtract each column's own largest entry."
-                        )
-                    raise _Wrong(
-                        f"for {case} it gives inf or nan: np.exp overflows. Subtract each "
-                        "column's largest entry first; softmax does not change."
-                    )
-                if Z.shape[1] > 1 and np.allclose(got.sum(), 1):
-                    raise _Wrong(
-                        f"for {case} it divides by the sum of the whole array; each column "
-                        "(one sample) must sum to 1."
-                    )
-                rows_sum, columns_sum = got.sum(axis=1), got.sum(axis=0)
-                if np.allclose(rows_sum, 1) and not np.allclose(columns_sum, 1):
-                    raise _Wrong(
-                        f"for {case} each row sums to 1 instead of each column: a column is "
-                        "one sample, so sum over axis=0."
-                    )
-                if np.allclose(got, by_row) and not np.allclose(got, want):
-                    raise _Wrong(
-                        f"for {case} the values are wrong: it subtracts each row's largest "
-                        "entry, but the constant must be the same within a column, "
-                        "Z.max(axis=0, keepdims=True)."
-                    )
-            _expect_array(got, want, case)
-
-    return _run(check, function, "Your softmax")
-
-
-# ---------------------------------------------------------------------------------------------
 # Chapter 13: deeper networks.
 
 
@@ -724,3 +631,96 @@ def check_layer_spreads(function):
             )
 
     return _run(check, function, "Your list of spreads")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 14: real data, minibatches and classification.
+
+
+def _calls_library(function, name):
+    """Whether ``function``'s code calls ``mlp_core.<name>`` (as ``mlp_core.name`` or imported)."""
+    codes, names = [function.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(
+            const for const in code.co_consts if isinstance(const, types.CodeType)
+        )
+    library = getattr(mlp_core, name)
+    found = [function.__globals__.get(n) for n in names]
+    via_module = name in names and (
+        "mlp_core" in names or any(value is mlp_core for value in found)
+    )
+    return via_module or any(value is library for value in found)
+
+
+def check_softmax(function):
+    """Exercise 14.2: ``function(Z)`` -> softmax over each column of Z, shape (n_classes, n_samples)."""
+
+    def attempt(Z):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return np.asarray(_call(function, Z), dtype=float)
+
+    def check(function):
+        if _calls_library(function, "softmax"):
+            raise _Wrong(
+                "it calls mlp_core's softmax: write it yourself, with np.exp and a sum over "
+                "each column."
+            )
+        rng = np.random.default_rng(140)
+        moderate = 3 * rng.standard_normal((4, 6))
+        huge = np.array([[1000.0, -1000.0], [990.0, -1010.0], [995.0, -990.0]])
+        cases = [
+            (moderate, "a (4, 6) array"),
+            (rng.standard_normal((5, 5)), "a square (5, 5) array"),
+            (moderate + 1000, "the (4, 6) array plus 1000"),
+            (huge, "columns near +1000 and near -1000"),
+            (rng.standard_normal((3, 1)), "a single sample, shape (3, 1)"),
+        ]
+        for Z, case in cases:
+            kept = Z.copy()
+            got = attempt(Z)
+            if not np.array_equal(Z, kept):
+                raise _Wrong(
+                    "it changed the array Z it was given; compute new arrays instead "
+                    "(Z - c makes one)."
+                )
+            want = mlp_core.softmax(Z)
+            if got.shape == want.shape:
+                with np.errstate(all="ignore"):
+                    whole = np.exp(Z - Z.max())
+                    whole = whole / whole.sum(axis=0, keepdims=True)
+                    by_row = np.exp(Z - Z.max(axis=1, keepdims=True))
+                    by_row = by_row / by_row.sum(axis=0, keepdims=True)
+                if not np.all(np.isfinite(got)):
+                    if np.array_equal(np.isfinite(got), np.isfinite(whole)):
+                        raise _Wrong(
+                            f"for {case} it gives nan: it subtracts the largest entry of the "
+                            "whole array, so every exp of a column far below it underflows to "
+                            "0. Subtract each column's own largest entry."
+                        )
+                    raise _Wrong(
+                        f"for {case} it gives inf or nan: np.exp overflows. Subtract each "
+                        "column's largest entry first; softmax does not change."
+                    )
+                if Z.shape[1] > 1 and np.allclose(got.sum(), 1):
+                    raise _Wrong(
+                        f"for {case} it divides by the sum of the whole array; each column "
+                        "(one sample) must sum to 1."
+                    )
+                rows_sum, columns_sum = got.sum(axis=1), got.sum(axis=0)
+                if np.allclose(rows_sum, 1) and not np.allclose(columns_sum, 1):
+                    raise _Wrong(
+                        f"for {case} each row sums to 1 instead of each column: a column is "
+                        "one sample, so sum over axis=0."
+                    )
+                if np.allclose(got, by_row) and not np.allclose(got, want):
+                    raise _Wrong(
+                        f"for {case} the values are wrong: it subtracts each row's largest "
+                        "entry, but the constant must be the same within a column, "
+                        "Z.max(axis=0, keepdims=True)."
+                    )
+            _expect_array(got, want, case)
+
+    return _run(check, function, "Your softmax")
