@@ -1,0 +1,442 @@
+"""The quiz at the end of each chapter: questions with feedback, on the website and in Jupyter.
+
+`quiz.show(4)` displays chapter 4's quiz as one HTML output. Each question is a
+`<fieldset data-quiz-question>`: its text is the `<legend>`, multiple-choice answers are radio
+buttons with labels, a numeric answer is a labelled text field. Under every question a `<details>`
+folds out the right answer and why each wrong one is wrong: that works everywhere, with the
+keyboard too, and needs no script. A small inline script (progressive enhancement) adds a Check
+button that says right or wrong, and why, in an `aria-live` region: it runs on the website (no
+kernel needed, nothing loaded from elsewhere) and in Jupyter once the cell has run. In a notebook
+JupyterLab does not trust (opened, not yet run) the script and styles are stripped and the
+folds remain.
+
+`quiz.answer_key(4)` gives the same questions as Markdown for the teacher's guide.
+
+The questions are data, one TOML file per chapter in data/quizzes/ (see its README.md); the
+output depends on nothing else, so it is the same on every run (notebooks store it, and nbval
+compares it).
+"""
+
+import html
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from IPython.display import HTML, display
+
+QUIZ_DIR = Path(__file__).parent / "data" / "quizzes"
+
+
+@dataclass
+class Option:
+    """One answer of a multiple-choice question: its text, and why it is wrong (unless correct)."""
+
+    text: str
+    correct: bool = False
+    why: str = ""
+
+
+@dataclass
+class Mistake:
+    """A wrong number a reader is likely to give, and what slip it comes from."""
+
+    value: float
+    why: str
+
+
+@dataclass
+class Question:
+    """A question: `kind` is "choice" (options) or "number" (answer within tolerance)."""
+
+    id: str
+    kind: str
+    objective: int
+    text: str
+    explanation: str
+    options: list = field(default_factory=list)
+    answer: float = 0.0
+    tolerance: float = 0.0
+    shown: str = ""
+    hint: str = ""
+    mistakes: list = field(default_factory=list)
+
+
+@dataclass
+class Quiz:
+    """A chapter's quiz. `objectives` are the chapter's "What you will learn" bullets, in order,
+    as {"starts": first words of the bullet, "label": a short name}; a question's `objective` is
+    the bullet's number, from 1."""
+
+    chapter: int
+    title: str
+    objectives: list
+    questions: list
+
+
+# --- The questions ------------------------------------------------------------------------------
+
+
+def chapters():
+    """The chapters that have a quiz, in order."""
+    return sorted(int(path.stem[2:]) for path in QUIZ_DIR.glob("ch[0-9][0-9].toml"))
+
+
+def load(chapter):
+    """The quiz of `chapter` (an int), read from data/quizzes/chNN.toml and checked."""
+    if isinstance(chapter, bool) or not isinstance(chapter, int):
+        raise TypeError(f"chapter must be an int, such as 4; got {chapter!r}")
+    path = QUIZ_DIR / f"ch{chapter:02d}.toml"
+    if not path.is_file():
+        raise ValueError(
+            f"no quiz for chapter {chapter}: {path} does not exist "
+            f"(chapters with a quiz: {chapters()})"
+        )
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return _quiz_from(data, chapter)
+    except (KeyError, TypeError, ValueError) as problem:
+        raise ValueError(f"{path.name}: {problem}") from None
+
+
+def _text(value):
+    """Text as written in the TOML file, with its line breaks and indents made single spaces."""
+    return " ".join(str(value).split())
+
+
+def _quiz_from(data, chapter):
+    if data["chapter"] != chapter:
+        raise ValueError(f"says chapter = {data['chapter']}, expected {chapter}")
+    objectives = [
+        {"starts": _text(o["starts"]), "label": _text(o["label"])}
+        for o in data["objectives"]
+    ]
+    questions = []
+    for number, q in enumerate(data["questions"], start=1):
+        where = f"question {number} ({q.get('id', 'no id')})"
+        if q["kind"] not in ("choice", "number"):
+            raise ValueError(f"{where}: kind must be 'choice' or 'number'")
+        if not 1 <= q["objective"] <= len(objectives):
+            raise ValueError(
+                f"{where}: objective {q['objective']} is not 1 to {len(objectives)}"
+            )
+        question = Question(
+            id=q["id"],
+            kind=q["kind"],
+            objective=q["objective"],
+            text=_text(q["text"]),
+            explanation=_text(q["explanation"]),
+        )
+        if q["kind"] == "choice":
+            question.options = [
+                Option(
+                    _text(o["text"]), o.get("correct", False), _text(o.get("why", ""))
+                )
+                for o in q["options"]
+            ]
+            right = [o for o in question.options if o.correct]
+            if len(right) != 1 or len(question.options) < 3:
+                raise ValueError(
+                    f"{where}: needs 3 or more options, exactly one correct"
+                )
+            if any(not o.why for o in question.options if not o.correct):
+                raise ValueError(f"{where}: every wrong option needs a `why`")
+        else:
+            question.answer = float(q["answer"])
+            question.tolerance = float(q["tolerance"])
+            question.shown = _text(q.get("shown", "")) or _number(question.answer)
+            question.hint = _text(q["hint"])
+            question.mistakes = [
+                Mistake(float(m["value"]), _text(m["why"]))
+                for m in q.get("mistakes", [])
+            ]
+            if question.tolerance <= 0:
+                raise ValueError(f"{where}: tolerance must be positive")
+            for mistake in question.mistakes:
+                if abs(mistake.value - question.answer) <= question.tolerance:
+                    raise ValueError(
+                        f"{where}: mistake {mistake.value} counts as right"
+                    )
+        questions.append(question)
+    return Quiz(chapter, _text(data["title"]), objectives, questions)
+
+
+def _number(value):
+    """A number as the text shows it: no trailing .0, and a real minus sign."""
+    return f"{value:g}".replace("-", "\u2212")
+
+
+# --- On the page ---------------------------------------------------------------------------------
+
+
+def _inline(text):
+    """Quiz text as HTML: `code`, ^{superscript} and _{subscript}; everything else escaped."""
+    parts = re.split(r"(`[^`]+`)", text)
+    out = []
+    for part in parts:
+        if len(part) > 1 and part.startswith("`") and part.endswith("`"):
+            out.append(f"<code>{html.escape(part[1:-1])}</code>")
+        else:
+            escaped = html.escape(part, quote=False)
+            escaped = re.sub(r"\^\{([^{}]*)\}", r"<sup>\1</sup>", escaped)
+            escaped = re.sub(r"_\{([^{}]*)\}", r"<sub>\1</sub>", escaped)
+            out.append(escaped)
+    return "".join(out)
+
+
+LETTERS = "abcdefghij"
+
+# Scoped to the quiz; colours come from the page (currentColor), so light and dark themes both work.
+# Bootstrap (the website's theme) floats legends and strips fieldsets: both are set here.
+CSS = """
+.bq-quiz{margin:1rem 0;max-width:44rem;overflow-wrap:break-word}
+.bq-quiz fieldset{min-width:0;margin:0 0 1.25rem;padding:.75rem 1rem 1rem;
+ border:1px solid rgba(128,128,128,.55);border-radius:.4rem}
+.bq-quiz legend{float:left;width:100%;margin:0 0 .6rem;padding:0;font-size:1em;font-weight:600;
+ line-height:1.5}
+.bq-quiz legend+*{clear:left}
+.bq-quiz .bq-options label{display:flex;gap:.5rem;align-items:baseline;margin:.2rem 0;
+ padding:.3rem .5rem;border-radius:.3rem;cursor:pointer}
+.bq-quiz .bq-options label:hover{background:rgba(128,128,128,.12)}
+.bq-quiz .bq-options input{flex:none;margin:0}
+.bq-quiz .bq-value input{font:inherit;color:inherit;background:transparent;width:10rem;
+ max-width:100%;padding:.2rem .4rem;border:1px solid rgba(128,128,128,.8);border-radius:.25rem}
+.bq-quiz .bq-check{font:inherit;color:inherit;background:transparent;margin:.6rem 0 0;
+ padding:.25rem 1.1rem;border:1px solid currentColor;border-radius:.3rem;cursor:pointer}
+.bq-quiz .bq-check:hover{background:rgba(128,128,128,.15)}
+.bq-quiz :focus-visible{outline:2px solid currentColor;outline-offset:2px}
+.bq-quiz .bq-feedback{margin:.6rem 0 0;padding:.5rem .75rem;border-left:4px solid transparent}
+.bq-quiz .bq-feedback:empty{margin:0;padding:0;border:0}
+.bq-quiz .bq-right .bq-feedback{border-color:#2e8540;background:rgba(46,133,64,.12)}
+.bq-quiz .bq-wrong .bq-feedback{border-color:#d4351c;background:rgba(212,53,28,.10)}
+.bq-quiz details{margin:.6rem 0 0}
+.bq-quiz summary{cursor:pointer}
+.bq-quiz details ul{margin:.3rem 0 0;padding-left:1.25rem}
+"""
+
+# Progressive enhancement: a Check button per question, and feedback in its aria-live region.
+# The feedback is copied from the question's own <details> (the `data-why` parts), so each text
+# exists once. Enhances its own quiz (and any other on the page not yet enhanced), once.
+SCRIPT = r"""
+(function () {
+  "use strict";
+  var here = document.currentScript && document.currentScript.closest(".bq-quiz");
+  function toNumber(text) {
+    var t = text.replace(/\u2212/g, "-").replace(/\s+/g, "");
+    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) t = t.replace(",", ".");
+    var n = "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?";
+    var m = t.match(new RegExp("^(" + n + ")(?:/(" + n + "))?$", "i"));
+    if (!m) return NaN;
+    return m[2] === undefined ? parseFloat(m[1]) : parseFloat(m[1]) / parseFloat(m[2]);
+  }
+  function why(q, key) {
+    var part = q.querySelector('[data-why="' + key + '"]');
+    return part ? part.innerHTML : "";
+  }
+  function say(q, right, message) {
+    var box = q.querySelector(".bq-feedback");
+    q.classList.toggle("bq-right", right === true);
+    q.classList.toggle("bq-wrong", right === false);
+    var verdict = right === true ? "<strong>Right.</strong> " :
+                  right === false ? "<strong>Not quite.</strong> " : "";
+    box.innerHTML = "";  // emptied first, so that a repeated message is announced again
+    setTimeout(function () { box.innerHTML = verdict + message; }, 60);
+  }
+  function check(q) {
+    if (q.dataset.kind === "choice") {
+      var picked = q.querySelector("input:checked");
+      if (!picked) return say(q, null, "Choose one of the answers first.");
+      return say(q, picked.dataset.correct === "true", why(q, picked.value));
+    }
+    var value = toNumber(q.querySelector("input").value);
+    if (isNaN(value)) return say(q, null, "Type a number, such as 0.25, \u22121.5 or 1/4.");
+    var tolerance = parseFloat(q.dataset.tolerance) * (1 + 1e-9);
+    if (Math.abs(value - parseFloat(q.dataset.answer)) <= tolerance) return say(q, true, why(q, "right"));
+    var slips = q.querySelectorAll("[data-value]");
+    for (var i = 0; i < slips.length; i++) {
+      if (Math.abs(value - parseFloat(slips[i].dataset.value)) <= tolerance)
+        return say(q, false, slips[i].innerHTML);
+    }
+    say(q, false, why(q, "other"));
+  }
+  function enhance(quiz) {
+    if (!quiz || quiz.dataset.ready) return;
+    quiz.dataset.ready = "true";
+    var intro = quiz.querySelector(".bq-intro");
+    if (intro) intro.textContent = intro.dataset.withScript;
+    quiz.querySelectorAll("[data-quiz-question]").forEach(function (q) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "bq-check";
+      button.textContent = "Check";
+      button.addEventListener("click", function () { check(q); });
+      q.insertBefore(button, q.querySelector(".bq-feedback"));
+      var field = q.querySelector('input[type="text"]');
+      if (field) field.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); check(q); }
+      });
+    });
+  }
+  enhance(here);
+  document.querySelectorAll(".bq-quiz").forEach(enhance);
+})();
+"""
+
+
+def _choice_html(qid, question):
+    lines = ['<div class="bq-options">']
+    for letter, option in zip(LETTERS, question.options):
+        lines.append(
+            f'<label><input type="radio" name="{qid}" value="{letter}" '
+            f'data-correct="{"true" if option.correct else "false"}">'
+            f"<span>{letter}) {_inline(option.text)}</span></label>"
+        )
+    lines.append("</div>")
+    lines.append('<p class="bq-feedback" role="status" aria-live="polite"></p>')
+    right = next(
+        (letter, o) for letter, o in zip(LETTERS, question.options) if o.correct
+    )
+    lines.append("<details><summary>Answer and explanations</summary>")
+    lines.append(
+        f"<p><strong>Answer: {right[0]}) {_inline(right[1].text)}</strong> "
+        f'<span data-why="{right[0]}">{_inline(question.explanation)}</span></p>'
+    )
+    lines.append("<ul>")
+    for letter, option in zip(LETTERS, question.options):
+        if not option.correct:
+            lines.append(
+                f"<li>{letter}) {_inline(option.text)}: "
+                f'<span data-why="{letter}">{_inline(option.why)}</span></li>'
+            )
+    lines.append("</ul></details>")
+    return lines
+
+
+def _number_html(qid, question):
+    lines = [
+        f'<div class="bq-value"><label for="{qid}-value">Your answer</label> '
+        f'<input type="text" id="{qid}-value" autocomplete="off" spellcheck="false"></div>',
+        '<p class="bq-feedback" role="status" aria-live="polite"></p>',
+        "<details><summary>Answer and explanations</summary>",
+        f"<p><strong>Answer: {_inline(question.shown)}</strong> "
+        f"(anything within {_number(question.tolerance)} counts). "
+        f'<span data-why="right">{_inline(question.explanation)}</span></p>',
+        "<ul>",
+    ]
+    for mistake in question.mistakes:
+        lines.append(
+            f"<li>{_number(mistake.value)}? "
+            f'<span data-value="{mistake.value!r}">{_inline(mistake.why)}</span></li>'
+        )
+    lines.append(
+        f'<li>Another number? <span data-why="other">{_inline(question.hint)}</span></li>'
+    )
+    lines.append("</ul></details>")
+    return lines
+
+
+def html_of(chapter):
+    """The quiz of `chapter` as one HTML fragment: the same string on every call."""
+    quiz = load(chapter)
+    prefix = f"quiz-ch{chapter:02d}"
+    count = len(quiz.questions)
+    without_script = (
+        f"{count} questions on this chapter. Under each one, “Answer and explanations” "
+        "unfolds the right answer and why each other answer is wrong."
+    )
+    with_script = (
+        f"{count} questions on this chapter. Choose or type an answer and press Check: the "
+        "feedback says whether it is right, and why. “Answer and explanations” unfolds them all."
+    )
+    lines = [
+        f'<div class="bq-quiz tex2jax_ignore mathjax_ignore" id="{prefix}">',
+        f"<style>{CSS.strip()}</style>",
+        f'<p class="bq-intro" data-with-script="{html.escape(with_script)}">'
+        f"{html.escape(without_script, quote=False)}</p>",
+    ]
+    for number, question in enumerate(quiz.questions, start=1):
+        qid = f"{prefix}-q{number}"
+        extra = (
+            f' data-answer="{question.answer!r}" data-tolerance="{question.tolerance!r}"'
+            if question.kind == "number"
+            else ""
+        )
+        lines.append(
+            f'<fieldset data-quiz-question id="{qid}" data-kind="{question.kind}"{extra}>'
+        )
+        lines.append(f"<legend>{number}. {_inline(question.text)}</legend>")
+        if question.kind == "choice":
+            lines += _choice_html(qid, question)
+        else:
+            lines += _number_html(qid, question)
+        lines.append("</fieldset>")
+    lines.append(f"<script>{SCRIPT.strip()}</script>")
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+class QuizOutput(HTML):
+    """The quiz as an output: the HTML, and a short stable text for plain-text front ends."""
+
+    def __init__(self, chapter):
+        self.summary = (
+            f"Quiz: chapter {chapter}, {len(load(chapter).questions)} questions"
+        )
+        super().__init__(html_of(chapter))
+
+    def __repr__(self):
+        return self.summary
+
+
+def show(chapter):
+    """Display the quiz of `chapter`, e.g. `quiz.show(4)` at the end of chapter 4."""
+    display(QuizOutput(chapter))
+
+
+# --- The answer key ------------------------------------------------------------------------------
+
+
+def _markdown(text):
+    """Quiz text as MyST Markdown: code stays code, ^{x} and _{x} become {sup} and {sub} roles."""
+    parts = re.split(r"(`[^`]+`)", text)
+    out = []
+    for part in parts:
+        if len(part) > 1 and part.startswith("`") and part.endswith("`"):
+            out.append(part)
+            continue
+        part = part.replace("*", r"\*").replace("<", "&lt;").replace(">", "&gt;")
+        part = re.sub(r"\^\{([^{}]*)\}", r"{sup}`\1`", part)
+        part = re.sub(r"_\{([^{}]*)\}", r"{sub}`\1`", part)
+        out.append(part)
+    return "".join(out)
+
+
+def answer_key(chapter):
+    """The quiz of `chapter` with its answers, as Markdown (MyST) for the teacher's guide."""
+    quiz = load(chapter)
+    lines = [f"**Chapter {chapter}, {quiz.title}**", ""]
+    for number, q in enumerate(quiz.questions, start=1):
+        objective = _markdown(quiz.objectives[q.objective - 1]["label"])
+        kind = "multiple choice" if q.kind == "choice" else "number"
+        lines.append(
+            f"{number}. {_markdown(q.text)} *({kind}; objective: {objective})*"
+        )
+        lines.append("")
+        if q.kind == "choice":
+            for letter, option in zip(LETTERS, q.options):
+                verdict = (
+                    f"**Right.** {_markdown(q.explanation)}"
+                    if option.correct
+                    else f"Wrong: {_markdown(option.why)}"
+                )
+                lines.append(f"   - {letter}) {_markdown(option.text)} {verdict}")
+        else:
+            lines.append(
+                f"   - **Answer: {_markdown(q.shown)}** (within {_number(q.tolerance)}). "
+                f"{_markdown(q.explanation)}"
+            )
+            for mistake in q.mistakes:
+                lines.append(f"   - {_number(mistake.value)}: {_markdown(mistake.why)}")
+            lines.append(f"   - Another number: {_markdown(q.hint)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

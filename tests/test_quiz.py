@@ -1,0 +1,667 @@
+"""The chapter quizzes (book/quiz.py, book/data/quizzes/): well formed, keyed to the chapters'
+learning objectives, right by the book's conventions, and displayed the same on every run.
+
+Every numeric answer, and every wrong number a question explains, is recomputed here with
+mlp_core (COMPUTED); the facts behind the multiple-choice answers are checked in
+test_claims_behind_the_choices. No kernel and no browser: tests/test_quiz_site.py answers a quiz
+in Chromium.
+"""
+
+import copy
+import html.parser
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import quiz
+from IPython.core.formatters import DisplayFormatter
+
+import mlp_core
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+X, Y = mlp_core.X_TRAIN, mlp_core.Y_TRAIN
+ETA, SEED = mlp_core.LEARNING_RATE, mlp_core.SEED
+
+# The chapters that must have a quiz. Chapters 12-14 are being written: add each here with its
+# quiz file and the computations of its numeric answers (see book/data/quizzes/README.md).
+CHAPTERS = list(range(2, 12))
+
+
+def test_every_chapter_has_a_quiz():
+    assert set(CHAPTERS) <= set(quiz.chapters())
+
+
+def chapter_notebook(chapter):
+    (path,) = BOOK.glob(f"{chapter:02d}_*.ipynb")
+    return path
+
+
+def opening(chapter):
+    """The chapter's first markdown cell, with its line breaks made spaces."""
+    cells = json.loads(chapter_notebook(chapter).read_text(encoding="utf-8"))["cells"]
+    first = next(c for c in cells if c["cell_type"] == "markdown")
+    return "".join(first["source"])
+
+
+def learning_objectives(chapter):
+    """The bullets under '## What you will learn' at the start of the chapter, as written (with
+    single spaces), or [] if the chapter states its objectives in prose."""
+    text = opening(chapter)
+    if "## What you will learn" not in text:
+        return []
+    section = text.split("## What you will learn", 1)[1].split("\n#", 1)[0]
+    bullets = re.findall(r"^- (.*(?:\n  .*)*)", section, re.M)
+    return [" ".join(b.split()) for b in bullets]
+
+
+# --- The shape of every quiz ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_at_least_five_questions_of_both_kinds(chapter):
+    questions = quiz.load(chapter).questions
+    assert len(questions) >= 5
+    assert {q.kind for q in questions} == {"choice", "number"}
+    ids = [q.id for q in questions]
+    assert len(ids) == len(set(ids)), f"question ids repeat: {ids}"
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_every_answer_has_feedback(chapter):
+    for q in quiz.load(chapter).questions:
+        assert q.text and q.explanation, q.id
+        if q.kind == "choice":
+            assert sum(o.correct for o in q.options) == 1, q.id
+            assert all(o.why for o in q.options if not o.correct), q.id
+        else:
+            assert q.hint, q.id
+            for mistake in q.mistakes:
+                assert mistake.why, (q.id, mistake.value)
+                assert abs(mistake.value - q.answer) > q.tolerance, (
+                    q.id,
+                    mistake.value,
+                )
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_questions_are_keyed_to_the_chapters_learning_objectives(chapter):
+    """The quiz's objectives are the chapter's "What you will learn" bullets, in order (or, in a
+    chapter that names them in its opening prose, phrases of that prose, in order), and each is
+    tested by at least one question."""
+    quiz_ = quiz.load(chapter)
+    starts = [o["starts"] for o in quiz_.objectives]
+    bullets = learning_objectives(chapter)
+    fix = f"check that the questions still fit, then update book/data/quizzes/ch{chapter:02d}.toml"
+    if bullets:
+        assert len(starts) == len(bullets), (
+            f"{chapter_notebook(chapter).name} has {len(bullets)} learning objectives, the quiz "
+            f"lists {len(starts)}: {fix}"
+        )
+        for number, (start, bullet) in enumerate(zip(starts, bullets), start=1):
+            assert bullet.startswith(start), (
+                f"objective {number} of the quiz starts {start!r}, the chapter's "
+                f"{bullet[:60]!r}: {fix}"
+            )
+    else:
+        prose = " ".join(opening(chapter).split())
+        places = [prose.find(start) for start in starts]
+        assert -1 not in places and places == sorted(places), (
+            f"the objectives {starts} are not phrases of the opening of "
+            f"{chapter_notebook(chapter).name}, in order: {fix}"
+        )
+    tested = {q.objective for q in quiz_.questions}
+    assert tested == set(range(1, len(starts) + 1)), f"untested objectives: {tested}"
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_plain_text_without_tex(chapter):
+    """No LaTeX: the quiz must read the same where MathJax does not run (JupyterLab's outputs),
+    and the site's check flags TeX left as text."""
+    q = quiz.load(chapter)
+    texts = [o["label"] for o in q.objectives]
+    for question in q.questions:
+        texts += [question.text, question.explanation, question.hint, question.shown]
+        texts += [o.text for o in question.options] + [o.why for o in question.options]
+        texts += [m.why for m in question.mistakes]
+    for text in texts:
+        assert "$" not in text and "\\" not in text, text
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_the_right_option_is_not_always_in_the_same_place(chapter):
+    places = [
+        [o.correct for o in q.options].index(True)
+        for q in quiz.load(chapter).questions
+        if q.kind == "choice"
+    ]
+    assert len(set(places)) > 1 or len(places) < 3, places
+
+
+# --- Every number recomputed with mlp_core --------------------------------------------------------
+
+
+def network_of_chapter_6():
+    network = mlp_core.NeuralNetwork([1, 1, 1], seed=SEED)
+    network.weights = [np.array([[0.5]]), np.array([[2.0]])]
+    network.biases = [np.array([[0.1]]), np.array([[-0.5]])]
+    return network
+
+
+def dead_relu_network():
+    network = mlp_core.NeuralNetwork([1, 1, 1], alpha=0.0, seed=SEED)
+    network.weights = [np.array([[0.5]]), np.array([[1.0]])]
+    network.biases = [np.array([[-2.0]]), np.array([[0.0]])]
+    return network
+
+
+def gradients(network, X, Y):
+    return network.backward_pass(*network.forward_pass(X), Y)
+
+
+def one_weight_model_slope_at_zero():
+    """L'(0) of y_hat = w x, from backward_pass of a [1, 1] network with w = 0, b = 0."""
+    linear = mlp_core.NeuralNetwork([1, 1], seed=SEED)
+    linear.weights, linear.biases = [np.zeros((1, 1))], [np.zeros((1, 1))]
+    return gradients(linear, X, Y)[0][0][0, 0]
+
+
+def ch2_one_step():
+    slope = one_weight_model_slope_at_zero()
+    return 0 - ETA * slope, [0 + ETA * slope, 0 - 1.0 * slope]
+
+
+def ch2_largest_rate():
+    curvature = np.mean(X**2)  # L''(w) of the one-weight model
+    return 2 / curvature, [1 / curvature, ETA]
+
+
+def ch2_two_samples():
+    Y_two = Y[:, [0, 2]]
+    zeros = np.zeros_like(Y_two)
+    errors = float(np.sum(Y_two**2))
+    return mlp_core.mse_loss(Y_two, zeros), [errors / 6, errors / 2, errors]
+
+
+def ch3_z1_entry():
+    W1 = np.array([[1.0], [-1.0], [0.5], [2.0]])
+    b1 = np.array([[0.1], [0.2], [0.3], [0.4]])
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    network.weights[0], network.biases[0] = W1, b1
+    Z1 = network.forward_pass(X)[1][0]
+    return Z1[1, 0], [(W1 @ X)[1, 0], Z1[1, 1], Z1[0, 1]]
+
+
+def ch3_dw2_size():
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    activations, zs = network.forward_pass(X)
+    dW, dB = network.backward_pass(activations, zs, Y)
+    return dW[1].size, [zs[1].size, dW[1].size * X.shape[1], dB[1].size]
+
+
+def ch4_f_of_minus_half():
+    z = np.array(-0.5)
+    return float(mlp_core.leaky_relu(z)), [
+        float(mlp_core.leaky_relu(z, 0.0)),
+        float(mlp_core.leaky_relu(z, 1.0)),
+        -float(mlp_core.leaky_relu(z)),
+        float(mlp_core.leaky_relu_derivative(z)),
+    ]
+
+
+def ch4_dead_relu_loss():
+    network = dead_relu_network()
+    start = network.compute_loss(Y, network.predict(X))
+    network.train(X, Y, epochs=1000, learning_rate=ETA)
+    final = network.compute_loss(Y, network.predict(X))
+    return final, [0.0, start, 2 * final]
+
+
+def ch5_count_2_3_2():
+    network = mlp_core.NeuralNetwork([2, 3, 2], seed=SEED)
+    weights = sum(W.size for W in network.weights)
+    biases = sum(b.size for b in network.biases)
+    return network.n_parameters, [weights, biases, 3 + 2 + 2]
+
+
+def ch5_distinct_values():
+    twins = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    twins.weights = [np.full(W.shape, 0.1) for W in twins.weights]
+    twins.train(X, Y, epochs=20, learning_rate=ETA)
+    values = np.concatenate([p.ravel() for p in twins.weights + twins.biases])
+    return len(np.unique(values)), [twins.n_parameters, len(twins.weights)]
+
+
+def ch6_predict_minus_2():
+    network = network_of_chapter_6()
+    x = np.array([[-2.0]])
+    z1 = 0.5 * -2.0 + 0.1
+    as_relu = 2.0 * 0.0 - 0.5
+    no_bend = 2.0 * z1 - 0.5
+    wrong_sign = 2.0 * (-mlp_core.ALPHA * z1) - 0.5
+    return network.predict(x)[0, 0], [as_relu, no_bend, wrong_sign]
+
+
+def ch6_kept_numbers():
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+
+    def kept(n_samples):
+        activations, zs = network.forward_pass(
+            np.linspace(-1, 3, n_samples).reshape(1, -1)
+        )
+        return sum(A.size for A in activations), sum(Z.size for Z in zs)
+
+    a5, z5 = kept(5)
+    return a5 + z5, [sum(kept(3)), a5, z5]
+
+
+def ch7_loss_2_1_4():
+    Y_hat = np.array([[2.0, 1.0, 4.0]])
+    squares = float(np.sum((Y - Y_hat) ** 2))
+    return mlp_core.mse_loss(Y, Y_hat), [squares / 3, squares / 2, squares]
+
+
+def ch7_loss_of_zeros():
+    squares = float(np.sum(Y**2))
+    return mlp_core.mse_loss(Y, np.zeros_like(Y)), [squares / 3, squares / 2, squares]
+
+
+def ch7_dl_dyhat():
+    network = network_of_chapter_6()
+    error = (network.predict(X) - Y)[0, 0]
+    N = Y.shape[1]
+    # Check the formula against a centred difference of the loss itself.
+    eps, Y_hat = 1e-6, network.predict(X)
+    step = np.zeros_like(Y_hat)
+    step[0, 0] = eps
+    nudged = (
+        mlp_core.mse_loss(Y, Y_hat + step) - mlp_core.mse_loss(Y, Y_hat - step)
+    ) / (2 * eps)
+    assert abs(nudged - error / N) < 1e-8
+    return error / N, [error, -error / N, 2 * error / N]
+
+
+def ch8_dl_dw1_one_sample():
+    network = network_of_chapter_6()
+    x, y = np.array([[3.0]]), np.array([[5.0]])
+    dW, dB = gradients(network, x, y)
+    z2_error = network.predict(x)[0, 0] - 5.0
+    return dW[0][0, 0], [
+        dB[0][0, 0],
+        z2_error * 3.0,
+        dW[1][0, 0],
+        dW[0][0, 0] * mlp_core.ALPHA,  # the slope alpha where it is 1
+    ]
+
+
+def ch8_db1_worked():
+    network = network_of_chapter_6()
+    activations, zs = network.forward_pass(X)
+    dW, dB = network.backward_pass(activations, zs, Y)
+    dA1 = network.weights[1].T @ (activations[-1] - Y)
+    np.testing.assert_allclose(dA1, [[-2.6, -3.016, -4.6]])
+    np.testing.assert_allclose(zs[0], [[1.1, -0.4, 1.6]])
+    dZ1 = dA1 * mlp_core.leaky_relu_derivative(zs[0])
+    return dB[0][0, 0], [dA1.mean(), dZ1.sum(), dA1.sum()]
+
+
+def ch9_plateau_loss():
+    # x = -1 fitted, and one value for x = 2 and x = 3: the mean of their targets.
+    plateau = np.array([[4.0, 1.0, 4.0]])
+    squares = float(np.sum((Y - plateau) ** 2))
+    mean = np.full_like(Y, Y.mean())
+    return mlp_core.mse_loss(Y, plateau), [
+        mlp_core.mse_loss(Y, mean),
+        squares / 3,
+        squares / 2,
+    ]
+
+
+def ch9_bias_limit():
+    """2 / curvature of the loss along the output bias, measured by a second difference."""
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    without_bias = network.predict(X) - network.biases[-1]
+
+    def loss(b):
+        return mlp_core.mse_loss(Y, without_bias + b)
+
+    h = 1e-3
+    curvature = (loss(h) - 2 * loss(0.0) + loss(-h)) / h**2
+    return 2 / curvature, [1 / curvature, ETA]
+
+
+def ch10_centred_cube():
+    def f(x):
+        return x**3
+
+    h = 0.1
+    return (f(1 + h) - f(1 - h)) / (2 * h), [
+        (f(1 + h) - f(1)) / h,
+        3.0,
+        (f(1 + h) - f(1 - h)) / h,
+    ]
+
+
+def ch10_three_times():
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    dW, dB = gradients(network, X, Y)
+    right = np.concatenate([g.ravel() for g in dW + dB])
+    wrong = 3 * right
+    r = mlp_core.relative_error(wrong, right)
+    assert np.allclose(r[right != 0], r[right != 0][0])
+    n = right[right != 0][0]
+    a = wrong[right != 0][0]
+    return r[right != 0][0], [abs(a - n) / abs(n), abs(a - n) / abs(a), a / n]
+
+
+def ch11_factor_05():
+    rate = 0.5
+    curvature = np.mean(X**2)
+    return 1 - curvature * rate, [-(1 - curvature * rate), curvature * rate]
+
+
+# (chapter, question id): a function returning the answer, and the wrong numbers of the
+# question's `mistakes` in the same order.
+COMPUTED = {
+    (2, "one-step"): ch2_one_step,
+    (2, "largest-rate"): ch2_largest_rate,
+    (2, "two-samples"): ch2_two_samples,
+    (3, "z1-entry"): ch3_z1_entry,
+    (3, "dw2-size"): ch3_dw2_size,
+    (4, "f-of-minus-half"): ch4_f_of_minus_half,
+    (4, "dead-relu-loss"): ch4_dead_relu_loss,
+    (5, "count-2-3-2"): ch5_count_2_3_2,
+    (5, "distinct-values"): ch5_distinct_values,
+    (6, "predict-minus-2"): ch6_predict_minus_2,
+    (6, "kept-numbers"): ch6_kept_numbers,
+    (7, "loss-2-1-4"): ch7_loss_2_1_4,
+    (7, "loss-of-zeros"): ch7_loss_of_zeros,
+    (7, "dl-dyhat"): ch7_dl_dyhat,
+    (8, "dl-dw1-one-sample"): ch8_dl_dw1_one_sample,
+    (8, "db1-worked"): ch8_db1_worked,
+    (9, "plateau-loss"): ch9_plateau_loss,
+    (9, "bias-limit"): ch9_bias_limit,
+    (10, "centred-cube"): ch10_centred_cube,
+    (10, "three-times"): ch10_three_times,
+    (11, "factor-05"): ch11_factor_05,
+}
+
+NUMERIC = [
+    (chapter, q.id)
+    for chapter in quiz.chapters()
+    for q in quiz.load(chapter).questions
+    if q.kind == "number"
+]
+
+
+@pytest.mark.parametrize(("chapter", "question_id"), NUMERIC)
+def test_numeric_answers_recomputed_with_mlp_core(chapter, question_id):
+    """The stored answer, and each wrong number the question explains, equal a computation with
+    mlp_core to a tenth of the question's tolerance."""
+    assert (chapter, question_id) in COMPUTED, (
+        f"no computation for the answer of chapter {chapter}'s question {question_id!r}: add one "
+        "to COMPUTED in tests/test_quiz.py"
+    )
+    (question,) = [q for q in quiz.load(chapter).questions if q.id == question_id]
+    answer, mistakes = COMPUTED[chapter, question_id]()
+    close = question.tolerance / 10
+    assert abs(question.answer - answer) <= close, (question.answer, answer)
+    assert len(mistakes) == len(question.mistakes)
+    for stored, computed in zip(question.mistakes, mistakes):
+        assert abs(stored.value - computed) <= close, (
+            stored.value,
+            computed,
+            stored.why,
+        )
+
+
+def test_every_computation_belongs_to_a_question():
+    assert set(COMPUTED) == set(NUMERIC)
+
+
+# --- The facts behind the multiple-choice answers -----------------------------------------------
+
+
+def final_loss(
+    layer_sizes, seed=SEED, learning_rate=ETA, alpha=mlp_core.ALPHA, epochs=100
+):
+    network = mlp_core.NeuralNetwork(layer_sizes, alpha=alpha, seed=seed)
+    return network.train(X, Y, epochs=epochs, learning_rate=learning_rate)[-1]
+
+
+def test_claims_behind_the_choices():
+    # Ch. 2: eta = 0.45 multiplies the distance by -1.1; eta = 3/14 lands in one step.
+    assert np.isclose(1 - np.mean(X**2) * 0.45, -1.1)
+    assert np.isclose(1 - np.mean(X**2) * 3 / 14, 0)
+    # Ch. 2 and 5: the same seed gives the same run to the last bit; another seed does not.
+    assert (
+        final_loss([1, 4, 3, 1])
+        == final_loss([1, 4, 3, 1])
+        != final_loss([1, 4, 3, 1], 5)
+    )
+    # Ch. 3: a flat bias errs in layer 1 (4 units, 3 samples), runs wrong in layer 2.
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    activations, zs = network.forward_pass(X)
+    with pytest.raises(ValueError):
+        _ = network.weights[0] @ X + np.ones(4)
+    b2 = np.array([[1.0], [2.0], [3.0]])
+    wrong = network.weights[1] @ activations[1] + b2.ravel()
+    right = network.weights[1] @ activations[1] + b2
+    assert wrong.shape == right.shape == (3, 3) and not np.allclose(wrong, right)
+    # Ch. 4: only the output bias of the dead ReLU network gets a gradient, -3; f'(0) = alpha.
+    dW, dB = gradients(dead_relu_network(), X, Y)
+    assert dW[0][0, 0] == dB[0][0, 0] == dW[1][0, 0] == 0 and dB[1][0, 0] == -3
+    assert mlp_core.leaky_relu_derivative(0.0) == mlp_core.ALPHA
+    # Ch. 5: scale 0.001 learns only the mean in 100 epochs; scale 10 diverges.
+    for scale, expect_diverged in ((0.001, False), (10.0, True)):
+        start = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+        start.weights = [W * scale / mlp_core.INIT_SCALE for W in start.weights]
+        try:
+            loss = start.train(X, Y, epochs=100, learning_rate=ETA)[-1]
+            assert not expect_diverged and abs(loss - 4 / 3) < 0.01
+        except mlp_core.TrainingDiverged:
+            assert expect_diverged
+    # Ch. 6: activations[0] is X, and zs has one entry per layer.
+    assert np.array_equal(activations[0], X) and len(zs) == len(network.weights)
+    # Ch. 7: both runs start within 0.02 of 35/6; the frozen hidden layer's best loss is > 0.05.
+    for sizes in ([1, 4, 3, 1], [1, 1, 1]):
+        assert abs(final_loss(sizes, epochs=1) - 35 / 6) < 0.02
+    A1 = network_of_chapter_6().forward_pass(X)[0][1][0]
+    (w2, b2_best), *_ = np.linalg.lstsq(
+        np.column_stack([A1, np.ones(3)]), Y[0], rcond=None
+    )
+    assert mlp_core.mse_loss(Y, (w2 * A1 + b2_best).reshape(1, -1)) > 0.05
+    # Ch. 9: losses[0] is the untrained loss; [1, 1, 1] stalls near 1/3; eta = 0.3 ends at the
+    # mean with every Z2 negative; most [1, 4, 3, 1] seeds fit, some do not.
+    untrained = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    assert final_loss([1, 4, 3, 1], epochs=1) == untrained.compute_loss(
+        Y, untrained.predict(X)
+    )
+    assert abs(final_loss([1, 1, 1]) - 1 / 3) < 0.01
+    overshot = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    assert abs(overshot.train(X, Y, epochs=100, learning_rate=0.3)[-1] - 4 / 3) < 0.01
+    assert np.all(overshot.forward_pass(X)[1][1] < 0)
+    deep = [final_loss([1, 4, 3, 1], seed) for seed in range(20)]
+    small = [final_loss([1, 1, 1], seed) for seed in range(20)]
+    assert sum(loss < 0.05 for loss in deep) > 10
+    assert any(abs(loss - 4 / 3) < 0.01 for loss in deep)
+    for ending in (lambda loss: loss < 0.05, lambda loss: abs(loss - 1 / 3) < 0.01):
+        assert any(ending(loss) for loss in small)
+    assert any(abs(loss - 4 / 3) < 0.01 for loss in small)
+    # Ch. 10: the default check is between 1e-7 and 1e-4; a pre-activation 3e-7 from 0 fails it
+    # falsely and shifted data passes; forgetting f' spares only the output layer.
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=SEED)
+    assert 1e-7 < mlp_core.gradient_check(network, X, Y) < 1e-4
+    assert mlp_core.gradient_check(network, X, Y, eps=1e-4) < 1e-6
+    kinked = copy.deepcopy(network)
+    kinked.biases[0][2, 0] = -kinked.weights[0][2, 0] * 2.0 + 3e-7
+    assert mlp_core.gradient_check(kinked, X, Y) > 1e-2
+    assert mlp_core.gradient_check(kinked, X + 0.01, Y) < 1e-4
+    num_dW, num_dB = mlp_core.numerical_gradients(network, X, Y)
+    bug_dW, bug_dB = forgetful_backward(network)
+    for l in range(3):
+        r = max(
+            mlp_core.relative_error(bug_dW[l], num_dW[l]).max(),
+            mlp_core.relative_error(bug_dB[l], num_dB[l]).max(),
+        )
+        assert (r < 1e-4) if l == 2 else (r > 0.5)
+    # Ch. 11: eta = 0.001 crawls; the largest rates end at the mean; alpha = 0 fits at 0.1 and
+    # alpha = 0.5 ends worse than 0.01.
+    assert final_loss([1, 4, 3, 1], learning_rate=0.001) > 4
+    for rate in (0.32, 1.0):
+        assert abs(final_loss([1, 4, 3, 1], learning_rate=rate) - 4 / 3) < 0.01
+    assert final_loss([1, 4, 3, 1], alpha=0.0) < 0.05
+    assert final_loss([1, 4, 3, 1], alpha=0.5) > final_loss([1, 4, 3, 1])
+
+
+def forgetful_backward(network):
+    """Backpropagation without the Leaky ReLU derivative: chapter 10's planted bug."""
+    activations, zs = network.forward_pass(X)
+    dW, dB = [None] * 3, [None] * 3
+    dZ = activations[-1] - Y
+    for l in range(3, 0, -1):
+        dW[l - 1] = dZ @ activations[l - 1].T / X.shape[1]
+        dB[l - 1] = dZ.mean(axis=1, keepdims=True)
+        dZ = network.weights[l - 1].T @ dZ
+    return dW, dB
+
+
+# --- The output ---------------------------------------------------------------------------------
+
+
+def quiz_fieldset(text, chapter, number):
+    """The HTML of one question of a quiz's HTML."""
+    start = text.index(
+        f'<fieldset data-quiz-question id="quiz-ch{chapter:02d}-q{number}"'
+    )
+    return text[start : text.index("</fieldset>", start) + len("</fieldset>")]
+
+
+class Elements(html.parser.HTMLParser):
+    """Start tags with their attributes, and whether every element is closed."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes <{self.open[-1:]}>"
+        self.open.pop()
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_html_is_one_fieldset_per_question_with_stable_ids(chapter):
+    text = quiz.html_of(chapter)
+    assert text == quiz.html_of(chapter)
+    parser = Elements()
+    parser.feed(text)
+    assert parser.open == []
+    questions = quiz.load(chapter).questions
+    fieldsets = [attrs for tag, attrs in parser.tags if tag == "fieldset"]
+    assert len(fieldsets) == len(questions)
+    assert all("data-quiz-question" in attrs for attrs in fieldsets)
+    assert [f["id"] for f in fieldsets] == [
+        f"quiz-ch{chapter:02d}-q{n}" for n in range(1, len(questions) + 1)
+    ]
+    ids = [attrs["id"] for _, attrs in parser.tags if "id" in attrs]
+    assert len(ids) == len(set(ids))
+    legends = [tag for tag, _ in parser.tags if tag == "legend"]
+    assert len(legends) == len(questions)
+    live = [a for t, a in parser.tags if a.get("aria-live") == "polite"]
+    assert len(live) == len(questions)
+    # Every option's explanation is on the page, where the script finds it.
+    for number, q in enumerate(questions, start=1):
+        fieldset = Elements()
+        fieldset.feed(quiz_fieldset(text, chapter, number))
+        whys = {a["data-why"] for _, a in fieldset.tags if "data-why" in a}
+        if q.kind == "choice":
+            assert whys == set(quiz.LETTERS[: len(q.options)]), q.id
+        else:
+            assert whys == {"right", "other"}, q.id
+    labels = {a["for"] for t, a in parser.tags if t == "label" and "for" in a}
+    fields = {
+        a["id"] for t, a in parser.tags if t == "input" and a.get("type") == "text"
+    }
+    assert fields == labels
+
+
+def test_output_has_a_short_stable_text():
+    """nbval compares text/plain (and text/html) strictly: both are the same on every run."""
+    data, _ = DisplayFormatter().format(quiz.QuizOutput(4))
+    assert (
+        data["text/plain"]
+        == f"Quiz: chapter 4, {len(quiz.load(4).questions)} questions"
+    )
+    assert data["text/html"] == quiz.html_of(4)
+
+
+def test_stored_quiz_outputs_are_current():
+    """A chapter that shows a quiz stores its output; after the quiz file changes, the cell must
+    run again (nbval would fail on the stale HTML too, with a longer message)."""
+    for path in sorted(BOOK.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            source = "".join(cell["source"])
+            match = re.search(r"quiz\.show\((\d+)\)", source)
+            if cell["cell_type"] != "code" or not match:
+                continue
+            stored = [
+                "".join(o["data"]["text/html"])
+                for o in cell.get("outputs", [])
+                if "text/html" in o.get("data", {})
+            ]
+            assert stored == [quiz.html_of(int(match.group(1)))], (
+                f"{path.name}: the stored quiz output is not what quiz.show gives now: run the "
+                "quiz cell again"
+            )
+
+
+def test_answer_key_lists_every_answer():
+    for chapter in quiz.chapters():
+        key = quiz.answer_key(chapter)
+        questions = quiz.load(chapter).questions
+        assert key.count("**Right.**") == sum(q.kind == "choice" for q in questions)
+        for number, q in enumerate(questions, start=1):
+            assert f"\n{number}. " in "\n" + key
+            if q.kind == "number":
+                assert f"**Answer: {q.shown}**" in key
+        assert "$" not in key
+
+
+def test_answer_key_markdown():
+    key = quiz.answer_key(3)
+    assert key.startswith("**Chapter 3, Data and shapes**")
+    assert "W{sup}`[2]`" in key  # superscripts become MyST roles
+    assert "`mlp_core.X_TRAIN`" in key  # code stays code
+
+
+# --- Errors at the boundary ---------------------------------------------------------------------
+
+
+def test_a_chapter_without_quiz_is_named():
+    with pytest.raises(
+        ValueError, match=r"no quiz for chapter 99.*chapters with a quiz: \[2,"
+    ):
+        quiz.load(99)
+    with pytest.raises(TypeError, match="chapter must be an int"):
+        quiz.load("4")
+
+
+def test_a_wrong_option_without_why_is_refused(tmp_path, monkeypatch):
+    text = (quiz.QUIZ_DIR / "ch04.toml").read_text(encoding="utf-8")
+    planted = text.replace(
+        "why = '''1 is the slope on the positive side, for z > 0.'''", ""
+    )
+    assert planted != text
+    (tmp_path / "ch04.toml").write_text(planted, encoding="utf-8")
+    monkeypatch.setattr(quiz, "QUIZ_DIR", tmp_path)
+    with pytest.raises(ValueError, match=r"ch04.toml: question 2 .*needs a `why`"):
+        quiz.load(4)
