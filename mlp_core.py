@@ -417,8 +417,9 @@ class TrainingDiverged(RuntimeError):
         self.losses = np.array(losses)
         super().__init__(
             f"Training diverged at epoch {epoch}: the loss is no longer finite. "
-            f"The learning rate {learning_rate:g} is too large for this network and data; "
-            "try a smaller one. The network was left as it was before train() was called."
+            f"With learning rate {learning_rate:g} the steps grew instead of settling: try a "
+            "smaller learning rate (or, for a deep network, smaller initial weights). The "
+            "network was left as it was before train() was called."
         )
 
 

@@ -10,7 +10,6 @@ at the end shows that each is caught.
 """
 
 import json
-import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -25,47 +24,21 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (ROOT / "book").glob("*.ipynb"))
 
-# What JupyterLab cannot yet show as the website does. The chapter tests allow exactly these;
-# test_known_problems lists every one (an expected failure) until the chapters change.
-# 1. {eq} to an equation of another chapter (eq-ch6-linear in chapter 8), allowed by this pattern
-#    when the label's chapter is not the notebook's own.
-OTHER_CHAPTER_EQ = re.compile(
-    r", cell \d+: jupyterlab-myst marks an error: Cross Reference Not Found: eq-ch(\d+)-[\w-]+$"
-)
-OTHER_CHAPTER_EQ_WHY = (
-    "{eq} to an equation of another chapter: jupyterlab-myst resolves labels within one "
-    "notebook, so it shows the label (eq-ch6-linear) in yellow. Fix: name the equation and "
-    "link its chapter, e.g. 'the linear step of [the forward pass](06_forward_pass.ipynb)'"
-)
-# 2. Links to chapters that read as a file name (not a failure of the chapter tests).
-FILE_NAME_LINKS = (
-    "links that read a file name: {doc}`07_mse_loss` shows '07_mse_loss' in JupyterLab (the "
-    "website shows the chapter's title) and opens nothing there. Fix: [The MSE loss]"
-    "(07_mse_loss.ipynb), which both show as written and which opens the chapter in JupyterLab"
-)
-# 3. Code cells the website hides or folds, shown in full (not a failure of the chapter tests).
-UNFOLDED_CODE = (
-    "code cells the website hides or folds (tags hide-cell, hide-input, remove-input, "
-    "remove-output), shown in full in JupyterLab, solutions included. Fix: add the cell metadata "
-    'jupyter: {"source_hidden": true} (and "outputs_hidden": true for hide-cell and '
-    "remove-output), which JupyterLab shows folded, one click to open"
-)
-
 
 def assert_none(problems):
     """Fail with one line per problem (pytest would cut a long list short)."""
     assert not problems, "\n" + "\n".join(problems)
 
 
-def known(chapter, problem):
-    """Whether `problem`, seen in `chapter` (e.g. 08_backpropagation.ipynb), is a known one."""
-    match = OTHER_CHAPTER_EQ.search(problem)
-    return bool(match) and int(match.group(1)) != int(chapter[:2])
-
-
 def chapter_problems(view, chapter):
-    """What fails a chapter: every problem lab_checks finds, but the known ones."""
-    return [p for p in lab_checks.markup_problems(view) if not known(chapter, p)]
+    """What fails a chapter: raw markup, unresolved references (an {eq} to another chapter's
+    equation among them), links that read a file name instead of a chapter's title, and code
+    that the website hides but JupyterLab would show unfolded, solutions included."""
+    return [
+        *lab_checks.markup_problems(view),
+        *lab_checks.file_name_links(view),
+        *lab_checks.unfolded_code(view),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -116,34 +89,9 @@ def test_chapter_reads_as_on_the_website(views, chapter):
     assert_none(chapter_problems(view, chapter))
 
 
-@pytest.mark.xfail(
-    reason="the chapters' markup that JupyterLab cannot show as the website does"
-)
-def test_known_problems(views):
-    """Expected to fail until the chapters change; passes (XPASS) once they are fixed."""
-    found = []
-    for chapter in CHAPTERS:
-        problems = lab_checks.markup_problems(views(chapter))
-        found += [p for p in problems if known(chapter, p)]
-    found = [f"{OTHER_CHAPTER_EQ_WHY}:", *found] if found else []
-    links = [
-        link
-        for chapter in CHAPTERS
-        for link in lab_checks.file_name_links(views(chapter))
-    ]
-    found += [f"{FILE_NAME_LINKS}:", *links] if links else []
-    cells = [
-        cell
-        for chapter in CHAPTERS
-        for cell in lab_checks.unfolded_code(views(chapter))
-    ]
-    found += [f"{UNFOLDED_CODE}:", *cells] if cells else []
-    assert_none(found)
-
-
 # --- The checks checked ------------------------------------------------------------------------
 # Planted in a copy of chapter 2, one new markdown cell each: (what the problem says, the cell).
-# Each must fail the chapter test (chapter_problems), but the last, a known problem.
+# Each must fail the chapter test (chapter_problems).
 PLANTS = {
     "raw role": ("a raw role", "The book's step ends at {eval} `ch2_book_w10`."),
     "myst-nb glue": (
@@ -175,6 +123,10 @@ PLANTS = {
     "unknown directive": (
         "a directive jupyterlab-myst does not know",
         "```{glue:figure} key\n```",
+    ),
+    "file-name link": (
+        "a link reads '07_mse_loss'",
+        "See {doc}`07_mse_loss` for the loss.",
     ),
     "label of another chapter": (
         "Cross Reference Not Found: eq-ch6-linear",
@@ -245,12 +197,7 @@ def test_planted_problem_is_caught(planted, name):
     view, numbers = planted
     expected, _ = PLANTS[name]
     where = f"{view.path}, cell {numbers[name]}:"
-    found = [p for p in lab_checks.markup_problems(view) if p.startswith(where)]
+    found = [p for p in chapter_problems(view, PLANTED) if p.startswith(where)]
     assert any(expected in p for p in found), (
         f"planted {name!r} not caught as {expected!r}; found: {found}"
     )
-    failing = [p for p in chapter_problems(view, PLANTED) if p.startswith(where)]
-    if name == "label of another chapter":
-        assert not failing, "a known problem, listed by test_known_problems instead"
-    else:
-        assert failing, f"planted {name!r} does not fail the chapter test"

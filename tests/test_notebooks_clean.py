@@ -75,11 +75,39 @@ def test_cleaning_removes_only_the_volatile_metadata(planted):
     assert set(notebook["metadata"]) == {"kernelspec", "language_info"}
     assert notebook["metadata"]["language_info"] == {"name": "python"}
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    assert notebook["metadata"]["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
     (cell,) = notebook["cells"]
-    assert cell["metadata"] == {"tags": ["hide-input"]}
+    # What the website hides starts folded in JupyterLab.
+    assert cell["metadata"] == {
+        "tags": ["hide-input"],
+        "jupyter": {"source_hidden": True},
+    }
     assert "".join(cell["outputs"][0]["text"]) == "2\n"
     assert cell["execution_count"] == 1 and "".join(cell["source"]) == "print(1 + 1)"
     assert clean_notebooks.main(["--check", str(planted)]) == 0
+
+
+@pytest.mark.parametrize(
+    "tags, folded",
+    [
+        ([], {}),
+        (["solution", "hide-cell"], {"source_hidden": True, "outputs_hidden": True}),
+        (
+            ["remove-input", "remove-output"],
+            {"source_hidden": True, "outputs_hidden": True},
+        ),
+        (["hide-output"], {"outputs_hidden": True}),
+    ],
+)
+def test_jupyterlab_folds_what_the_website_hides(tags, folded):
+    cell = nbformat.v4.new_code_cell("1", metadata={"tags": tags})
+    cell.metadata["jupyter"] = {"source_hidden": True} if not folded else {}
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert any(
+        "folding" in found for found in clean_notebooks.volatile_metadata(notebook)
+    )
+    clean_notebooks.clean(notebook)
+    assert notebook.cells[0].metadata.get("jupyter", {}) == folded
 
 
 def test_a_clean_notebook_is_not_rewritten(planted):

@@ -7,6 +7,12 @@ collapsed. Committed, they bloat the repository and turn every re-run into a noi
 removes exactly those keys; cell sources, outputs, execution counts, tags and ``kernelspec`` (whose
 ``name`` stays ``python3``) are left as they are, so nbval still compares every output.
 
+It also writes two things JupyterLab needs to show a chapter as the website does, so that opening
+a notebook does not change it: the kernel's display name as JupyterLab writes it, and, from each
+cell's Jupyter Book tags, JupyterLab's folding (``jupyter.source_hidden`` for ``hide-input`` and
+``remove-input``, ``jupyter.outputs_hidden`` for ``hide-output`` and ``remove-output``, both for
+``hide-cell`` and ``remove-cell``): code the website hides, solutions included, starts folded.
+
 Usage, from the repository root:
     python tools/clean_notebooks.py book/*.ipynb          # clean in place
     python tools/clean_notebooks.py --check book/*.ipynb  # only report; exit 1 if any is dirty
@@ -27,6 +33,17 @@ NOTEBOOK_KEYS = {
 # Keys under the notebook's language_info.
 LANGUAGE_INFO_KEYS = {
     "version": "the kernel's Python version",
+}
+# The kernel's name as JupyterLab writes it when it starts the kernel.
+KERNEL_DISPLAY_NAME = "Python 3 (ipykernel)"
+# Jupyter Book tag -> the JupyterLab folding keys (under cell metadata "jupyter") it implies.
+FOLDING = {
+    "hide-input": ("source_hidden",),
+    "remove-input": ("source_hidden",),
+    "hide-output": ("outputs_hidden",),
+    "remove-output": ("outputs_hidden",),
+    "hide-cell": ("source_hidden", "outputs_hidden"),
+    "remove-cell": ("source_hidden", "outputs_hidden"),
 }
 # Cell metadata.
 CELL_KEYS = {
@@ -58,7 +75,32 @@ def volatile_metadata(notebook):
             found.append(
                 f"cell metadata {key} in {count} cell{'s' * (count > 1)} ({why})"
             )
+    kernelspec = notebook.metadata.get("kernelspec", {})
+    if kernelspec and kernelspec.get("display_name") != KERNEL_DISPLAY_NAME:
+        found.append(
+            f"metadata.kernelspec.display_name is not {KERNEL_DISPLAY_NAME!r} "
+            "(JupyterLab would rewrite it on opening)"
+        )
+    unfolded = sum(
+        folding(cell) != cell.get("metadata", {}).get("jupyter", {})
+        for cell in notebook.cells
+    )
+    if unfolded:
+        found.append(
+            f"JupyterLab folding that does not match the tags in {unfolded} "
+            f"cell{'s' * (unfolded > 1)} (jupyter.source_hidden / outputs_hidden)"
+        )
     return found
+
+
+def folding(cell):
+    """The cell metadata ``jupyter`` that ``cell``'s tags call for: what JupyterLab folds."""
+    keys = {
+        key
+        for tag in cell.get("metadata", {}).get("tags", [])
+        for key in FOLDING.get(tag, ())
+    }
+    return {key: True for key in sorted(keys)}
 
 
 def clean(notebook):
@@ -70,6 +112,12 @@ def clean(notebook):
     for cell in notebook.cells:
         for key in CELL_KEYS:
             cell.get("metadata", {}).pop(key, None)
+        if folding(cell):
+            cell.setdefault("metadata", {})["jupyter"] = folding(cell)
+        else:
+            cell.get("metadata", {}).pop("jupyter", None)
+    if "kernelspec" in notebook.metadata:
+        notebook.metadata.kernelspec["display_name"] = KERNEL_DISPLAY_NAME
     return notebook
 
 
