@@ -185,6 +185,13 @@ def _inline(text):
 
 
 LETTERS = "abcdefghij"
+# Inline styles, which JupyterLab keeps in an output it does not trust (it drops <style>): each
+# option on its own line, and the fold marked as one.
+OPTION_STYLE = "display:flex;gap:.5rem;align-items:baseline"
+DETAILS = (
+    '<details><summary style="display:list-item;cursor:pointer">'
+    "Show the answer and explanations</summary>"
+)
 
 # Scoped to the quiz; colours come from the page (currentColor), so light and dark themes both work.
 # Bootstrap (the website's theme) floats legends and strips fieldsets: both are set here.
@@ -195,8 +202,7 @@ CSS = """
 .bq-quiz legend{float:left;width:100%;margin:0 0 .6rem;padding:0;font-size:1em;font-weight:600;
  line-height:1.5}
 .bq-quiz legend+*{clear:left}
-.bq-quiz .bq-options label{display:flex;gap:.5rem;align-items:baseline;margin:.2rem 0;
- padding:.3rem .5rem;border-radius:.3rem;cursor:pointer}
+.bq-quiz .bq-options label{margin:.2rem 0;padding:.3rem .5rem;border-radius:.3rem;cursor:pointer}
 .bq-quiz .bq-options label:hover{background:rgba(128,128,128,.12)}
 .bq-quiz .bq-options input{flex:none;margin:0}
 .bq-quiz .bq-value input{font:inherit;color:inherit;background:transparent;width:10rem;
@@ -207,10 +213,10 @@ CSS = """
 .bq-quiz :focus-visible{outline:2px solid currentColor;outline-offset:2px}
 .bq-quiz .bq-feedback{margin:.6rem 0 0;padding:.5rem .75rem;border-left:4px solid transparent}
 .bq-quiz .bq-feedback:empty{margin:0;padding:0;border:0}
+.bq-quiz code{color:inherit}
 .bq-quiz .bq-right .bq-feedback{border-color:#2e8540;background:rgba(46,133,64,.12)}
 .bq-quiz .bq-wrong .bq-feedback{border-color:#d4351c;background:rgba(212,53,28,.10)}
 .bq-quiz details{margin:.6rem 0 0}
-.bq-quiz summary{cursor:pointer}
 .bq-quiz details ul{margin:.3rem 0 0;padding-left:1.25rem}
 """
 
@@ -287,7 +293,8 @@ def _choice_html(qid, question):
     lines = ['<div class="bq-options">']
     for letter, option in zip(LETTERS, question.options):
         lines.append(
-            f'<label><input type="radio" name="{qid}" value="{letter}" '
+            f'<label style="{OPTION_STYLE}">'
+            f'<input type="radio" name="{qid}" value="{letter}" '
             f'data-correct="{"true" if option.correct else "false"}">'
             f"<span>{letter}) {_inline(option.text)}</span></label>"
         )
@@ -296,7 +303,7 @@ def _choice_html(qid, question):
     right = next(
         (letter, o) for letter, o in zip(LETTERS, question.options) if o.correct
     )
-    lines.append("<details><summary>Answer and explanations</summary>")
+    lines.append(DETAILS)
     lines.append(
         f"<p><strong>Answer: {right[0]}) {_inline(right[1].text)}</strong> "
         f'<span data-why="{right[0]}">{_inline(question.explanation)}</span></p>'
@@ -317,7 +324,7 @@ def _number_html(qid, question):
         f'<div class="bq-value"><label for="{qid}-value">Your answer</label> '
         f'<input type="text" id="{qid}-value" autocomplete="off" spellcheck="false"></div>',
         '<p class="bq-feedback" role="status" aria-live="polite"></p>',
-        "<details><summary>Answer and explanations</summary>",
+        DETAILS,
         f"<p><strong>Answer: {_inline(question.shown)}</strong> "
         f"(anything within {_number(question.tolerance)} counts). "
         f'<span data-why="right">{_inline(question.explanation)}</span></p>',
@@ -341,12 +348,12 @@ def html_of(chapter):
     prefix = f"quiz-ch{chapter:02d}"
     count = len(quiz.questions)
     without_script = (
-        f"{count} questions on this chapter. Under each one, “Answer and explanations” "
-        "unfolds the right answer and why each other answer is wrong."
+        f"{count} questions on this chapter. Under each one, “Show the answer and "
+        "explanations” unfolds the right answer and why each other answer is wrong."
     )
     with_script = (
         f"{count} questions on this chapter. Choose or type an answer and press Check: the "
-        "feedback says whether it is right, and why. “Answer and explanations” unfolds them all."
+        "feedback says whether it is right, and why. “Show the answer and explanations” unfolds them all."
     )
     lines = [
         f'<div class="bq-quiz tex2jax_ignore mathjax_ignore" id="{prefix}">',

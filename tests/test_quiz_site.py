@@ -6,15 +6,23 @@ reader tabs to a question, picks an answer with Space and the arrow keys, presse
 and reads the feedback in the question's aria-live region: once wrong, once right, for a
 multiple-choice and a numeric question. The page must pass axe (every WCAG 2.x A/AA rule, light and
 dark), fit a 375 px screen, log no console error and fetch nothing from elsewhere. Without
-JavaScript the answers still unfold, by keyboard, from each question's <details>.
+JavaScript the answers still unfold, by keyboard, from each question's <details>. In JupyterLab
+the quiz is checked as a reader meets it: stored in a notebook it does not trust, then run.
 """
 
 import re
+import shutil
+from pathlib import Path
 
+import lab_checks
+import nbformat
 import pytest
 import quiz
+from nbclient import NotebookClient
 
 import site_checks
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
 
 CHAPTER = 4
 PAGE = """<!DOCTYPE html>
@@ -24,10 +32,19 @@ PAGE = """<!DOCTYPE html>
 <style>
 body {{ font: 16px/1.6 sans-serif; margin: 0 auto; padding: 1rem; max-width: 50rem;
         background: #fff; color: #222; }}
-@media (prefers-color-scheme: dark) {{ body {{ background: #121212; color: #ddd; }} }}
+/* As on the website (pydata-sphinx-theme): inline code has its own colour, and in dark mode an
+   HTML output sits on a light panel while code keeps the dark theme's colour. */
+code {{ color: #912583; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ background: #121212; color: #ddd; }}
+  code {{ color: #f3c7ee; }}
+  .output {{ background: rgb(206, 214, 221); color: rgb(34, 40, 50); }}
+}}
 </style></head>
 <body><main><h1>Quiz</h1>
+<div class="output">
 {quiz}
+</div>
 </main></body></html>
 """
 
@@ -260,3 +277,98 @@ def test_without_javascript_the_answers_unfold_by_keyboard(browser, quiz_url):
         assert plain(q.explanation) in one_line(answer.inner_text())
     finally:
         reader.close()
+
+
+# --- In JupyterLab ---------------------------------------------------------------------------------
+
+OUTPUT = ".jp-OutputArea-output"
+SEEN = """(output) => { const out = document.querySelector(output);
+  return out && {fieldsets: out.querySelectorAll('fieldset').length,
+    folds: out.querySelectorAll('details').length,
+    scripts: out.querySelectorAll('script').length,
+    checks: out.querySelectorAll('button.bq-check').length,
+    live: out.querySelectorAll('[aria-live]').length}; }"""
+
+
+# Run the notebook's cell as a reader would, once its kernel is ready.
+RUN_THE_CELL = """async () => {
+  const notebook = window.quizNotebook;
+  await notebook.sessionContext.ready;
+  await notebook.sessionContext.session.kernel.info;
+  notebook.content.activeCellIndex = 0;
+  window.jupyterapp.shell.activateById(notebook.id);
+  await window.jupyterapp.commands.execute('notebook:run-cell');
+}"""
+
+
+def test_in_jupyterlab_before_and_after_the_cell_runs(browser, tmp_path):
+    """A notebook opened in JupyterLab is not trusted: its stored quiz output loses its script
+    and styles, and the answers unfold from the <details> (by keyboard too). Once the reader runs
+    the cell, the output is trusted and the Check button gives feedback."""
+    book = tmp_path / "book"
+    shutil.copytree(
+        BOOK,
+        book,
+        ignore=shutil.ignore_patterns(".*", "__pycache__", "*.ipynb", "*.csv.gz"),
+    )
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [nbformat.v4.new_code_cell(f"import quiz\n\nquiz.show({CHAPTER})")]
+    NotebookClient(
+        notebook, timeout=120, resources={"metadata": {"path": str(book)}}
+    ).execute()
+    nbformat.write(notebook, book / "quiz.ipynb")
+    count = len(quiz.load(CHAPTER).questions)
+
+    with lab_checks.running_lab(tmp_path) as lab:
+        context = browser.new_context(viewport=site_checks.DESKTOP)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(lab.workspace_url())
+            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
+            page.evaluate("() => window.jupyterapp.restored")
+            page.evaluate(
+                "async (path) => { window.quizNotebook = await window.jupyterapp.commands"
+                ".execute('docmanager:open', {path, factory: 'Notebook'}); }",
+                "book/quiz.ipynb",
+            )
+            page.wait_for_selector(f"{OUTPUT} fieldset", timeout=60000)
+            before = page.evaluate(SEEN, OUTPUT)
+            assert before == {
+                "fieldsets": count,
+                "folds": count,
+                "scripts": 0,
+                "checks": 0,
+                "live": 0,
+            }
+            fold = page.locator(f"{OUTPUT} details").first
+            fold.locator("summary").focus()
+            page.keyboard.press("Enter")
+            assert fold.evaluate("el => el.open")
+
+            page.evaluate(RUN_THE_CELL)
+            page.wait_for_function(
+                f"() => document.querySelectorAll('{OUTPUT} button.bq-check').length"
+                f" === {count}",
+                timeout=60000,
+            )
+            after = page.evaluate(SEEN, OUTPUT)
+            assert after["scripts"] == 1 and after["live"] == count
+            number = first_of("choice")
+            q, qid = question(number), f"quiz-ch{CHAPTER:02d}-q{number}"
+            wrong = [o.correct for o in q.options].index(False)
+            fieldset = page.locator(f"{OUTPUT} #{qid}")
+            fieldset.get_by_role("radio").nth(wrong).focus()
+            page.keyboard.press("Space")
+            page.keyboard.press("Tab")
+            page.keyboard.press("Enter")
+            feedback = fieldset.locator(".bq-feedback")
+            feedback.filter(has_text="Not quite.").wait_for(timeout=5000)
+            assert one_line(feedback.inner_text()) == "Not quite. " + plain(
+                q.options[wrong].why
+            )
+            assert errors == []
+        finally:
+            context.close()
