@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 import store_expressions
 
 ROOT = Path(__file__).resolve().parent.parent

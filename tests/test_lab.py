@@ -14,9 +14,9 @@ import shutil
 import tomllib
 from pathlib import Path
 
-import lab_checks
 import pytest
 
+import lab_checks
 import site_checks
 
 pytestmark = pytest.mark.browser

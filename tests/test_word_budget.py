@@ -4,6 +4,7 @@ folded solutions left out."""
 
 import nbformat
 import pytest
+
 import word_count
 
 
