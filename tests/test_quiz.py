@@ -3,8 +3,8 @@ learning objectives, right by the book's conventions, and displayed the same on 
 
 Every numeric answer, and every wrong number a question explains, is recomputed here with
 mlp_core (COMPUTED); the facts behind the multiple-choice answers are checked in
-test_claims_behind_the_choices. No kernel and no browser: tests/test_quiz_site.py answers a quiz
-in Chromium.
+test_claims_behind_the_choices (chapters 2-11) and test_claims_behind_the_choices_of_part_two.
+No kernel and no browser: tests/test_quiz_site.py answers a quiz in Chromium.
 """
 
 import copy
@@ -15,18 +15,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import quiz
 from IPython.core.formatters import DisplayFormatter
 
+import digits
 import mlp_core
+import quiz
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 X, Y = mlp_core.X_TRAIN, mlp_core.Y_TRAIN
 ETA, SEED = mlp_core.LEARNING_RATE, mlp_core.SEED
 
-# The chapters that must have a quiz. Chapters 12-14 are being written: add each here with its
-# quiz file and the computations of its numeric answers (see book/data/quizzes/README.md).
-CHAPTERS = list(range(2, 12))
+# The chapters that must have a quiz; a new chapter comes with its quiz file and the
+# computations of its numeric answers (see book/data/quizzes/README.md).
+CHAPTERS = list(range(2, 15))
 
 
 def test_every_chapter_has_a_quiz():
@@ -361,6 +362,165 @@ def ch11_factor_05():
     return 1 - curvature * rate, [-(1 - curvature * rate), curvature * rate]
 
 
+def network_of_chapter_12():
+    """The [1, 2, 1] network of chapter 12's figure."""
+    network = mlp_core.NeuralNetwork([1, 2, 1], seed=SEED)
+    network.weights = [np.array([[0.5], [-0.25]]), np.array([[2.0, -1.0]])]
+    network.biases = [np.array([[0.1], [1.0]]), np.array([[-0.5]])]
+    return network
+
+
+def ch12_two_paths_target_1():
+    network = network_of_chapter_12()
+    x, y = np.array([[2.0]]), np.array([[1.0]])
+    activations, zs = network.forward_pass(x)
+    dZ2 = activations[-1] - y
+    dZ1 = (network.weights[1].T @ dZ2) * mlp_core.leaky_relu_derivative(zs[0])
+    paths = network.weights[0][:, 0] * dZ1[:, 0]  # one term per hidden unit
+    dA0 = (network.weights[0].T @ dZ1)[0, 0]
+    assert np.isclose(dA0, paths.sum())
+
+    def loss(x_value):
+        return 0.5 * ((network.predict(np.array([[x_value]])) - y)[0, 0]) ** 2
+
+    h = 1e-6
+    assert abs((loss(2 + h) - loss(2 - h)) / (2 * h) - dA0) < 1e-8
+    return dA0, [paths[0], paths[1], paths[0] - paths[1], loss(2.0)]
+
+
+def ch12_matmul_backward_count():
+    """The engine's matmul rule: C_bar @ A.T for W, W.T @ C_bar for A; m k n each."""
+
+    def multiplications(P, Q):
+        return P.shape[0] * P.shape[1] * Q.shape[1]
+
+    network = mlp_core.NeuralNetwork([5, 64, 32, 1], seed=SEED)
+    X_100 = np.random.default_rng(SEED).standard_normal((5, 100))
+    W2, A1 = network.weights[1], network.forward_pass(X_100)[0][1]
+    assert W2.shape == (32, 64) and A1.shape == (64, 100)
+    C_bar = np.ones((32, 100))
+    forward = multiplications(W2, A1)
+    backward = multiplications(C_bar, A1.T) + multiplications(W2.T, C_bar)
+    return backward, [forward, forward + backward, backward // A1.shape[1]]
+
+
+def leaky_keeps(alpha=mlp_core.ALPHA):
+    """The fraction of the mean square of a symmetric z that Leaky ReLU lets through."""
+    half = np.random.default_rng(13).standard_normal(1000)
+    z = np.concatenate([half, -half])
+    return np.mean(mlp_core.leaky_relu(z, alpha) ** 2) / np.mean(z**2)
+
+
+def ch13_gain_fan_in_64():
+    n_in, sigma = 64, 0.1
+    gain = n_in * sigma**2 * leaky_keeps()
+    # The He scale is the sigma with gain 1, so gain = (sigma / he_scale)**2.
+    assert np.isclose(gain, (sigma / mlp_core.he_scale(n_in)) ** 2)
+    return gain, [n_in * sigma**2, n_in * sigma * leaky_keeps(), np.sqrt(gain)]
+
+
+def ch13_backward_gain_widening():
+    fan_in, fan_out = 32, 128
+    sigma = mlp_core.he_scale(fan_in)
+    forward = fan_in * sigma**2 * leaky_keeps()
+    backward = fan_out * sigma**2 * leaky_keeps()
+    return backward, [forward, fan_in / fan_out, np.sqrt(backward)]
+
+
+def ch13_he_scale_784():
+    sigma = mlp_core.he_scale(784)
+    assert np.isclose(784 * sigma**2 * leaky_keeps(), 1.0)
+    return sigma, [
+        mlp_core.he_scale(100),
+        sigma**2,
+        mlp_core.he_scale(784, alpha=1.0),
+    ]
+
+
+def ch14_cross_entropy_1_2_3():
+    Y_hat = mlp_core.softmax(np.array([[1.0], [2.0], [3.0]]))
+    one_hot = np.eye(3)[:, [2]]
+    return mlp_core.cross_entropy_loss(one_hot, Y_hat), [
+        Y_hat[2, 0],
+        -np.log10(Y_hat[2, 0]),
+        mlp_core.cross_entropy_loss(np.eye(3)[:, [0]], Y_hat),
+    ]
+
+
+def ch14_dz_wrong_class():
+    """Row 0 of the output error, from backward_pass: with one sample, db of the output is dZ."""
+    network = mlp_core.NeuralNetwork([1, 3], seed=SEED, output="softmax")
+    network.weights, network.biases = (
+        [np.zeros((3, 1))],
+        [np.array([[1.0], [2.0], [3.0]])],
+    )
+    x, one_hot = np.array([[0.0]]), np.eye(3)[:, [2]]
+    activations, zs = network.forward_pass(x)
+    dZ = network.backward_pass(activations, zs, one_hot)[1][0]
+    y_hat = activations[-1][0, 0]
+    return dZ[0, 0], [0.0, y_hat - 1, y_hat * (1 - y_hat), -dZ[0, 0]]
+
+
+class CountingUpdates(mlp_core.NeuralNetwork):
+    """A network that counts the updates `train` makes."""
+
+    updates = 0
+
+    def update(self, dW, dB, learning_rate):
+        self.updates += 1
+        super().update(dW, dB, learning_rate)
+
+
+def ch14_steps_in_30_epochs():
+    n_train, batch, epochs = 1078, 64, 30
+    rng = np.random.default_rng(SEED)
+    network = CountingUpdates([2, 3, 2], seed=SEED)
+    network.train(
+        rng.standard_normal((2, n_train)),
+        rng.standard_normal((2, n_train)),
+        epochs,
+        ETA,
+        batch_size=batch,
+        seed=SEED,
+    )
+    per_epoch = len(mlp_core.minibatches(n_train, batch, rng))
+    assert network.updates == epochs * per_epoch == epochs * -(-n_train // batch)
+    return network.updates, [
+        epochs * (n_train // batch),
+        epochs * n_train / batch,
+        per_epoch,
+        epochs,
+    ]
+
+
+def chapter_14_sigma2():
+    """sigma^2 of the per-sample gradients of chapter 14's start, on its training set."""
+    images, labels = digits.load_digits()
+    order = np.random.default_rng(SEED).permutation(labels.size)
+    train = order[: int(0.6 * labels.size)]
+    X_train, Y_train = images[:, train], np.eye(10)[:, labels[train]]
+    start = mlp_core.NeuralNetwork(
+        [64, 32, 10], seed=SEED, weight_scale="he", output="softmax"
+    )
+
+    def flat_gradient(X, Y):
+        dW, dB = start.backward_pass(*start.forward_pass(X), Y)
+        return np.concatenate([g.ravel() for g in dW + dB])
+
+    full = flat_gradient(X_train, Y_train)
+    per_sample = np.array(
+        [flat_gradient(X_train[:, [i]], Y_train[:, [i]]) for i in range(train.size)]
+    )
+    return float(np.mean(np.sum((per_sample - full) ** 2, axis=1))), train.size
+
+
+def ch14_noise_b_32():
+    sigma2, N = chapter_14_sigma2()
+    assert N == 1078 and round(sigma2, 4) == 25.3241
+    sigma2, B = 25.3241, 32  # as the question gives it
+    return sigma2 / B * (N - B) / (N - 1), [sigma2 / B, sigma2 / np.sqrt(B), sigma2]
+
+
 # (chapter, question id): a function returning the answer, and the wrong numbers of the
 # question's `mistakes` in the same order.
 COMPUTED = {
@@ -385,6 +545,15 @@ COMPUTED = {
     (10, "centred-cube"): ch10_centred_cube,
     (10, "three-times"): ch10_three_times,
     (11, "factor-05"): ch11_factor_05,
+    (12, "two-paths-target-1"): ch12_two_paths_target_1,
+    (12, "matmul-backward-count"): ch12_matmul_backward_count,
+    (13, "gain-fan-in-64"): ch13_gain_fan_in_64,
+    (13, "backward-gain-widening"): ch13_backward_gain_widening,
+    (13, "he-scale-784"): ch13_he_scale_784,
+    (14, "cross-entropy-1-2-3"): ch14_cross_entropy_1_2_3,
+    (14, "dz-wrong-class"): ch14_dz_wrong_class,
+    (14, "steps-in-30-epochs"): ch14_steps_in_30_epochs,
+    (14, "noise-b-32"): ch14_noise_b_32,
 }
 
 NUMERIC = [
@@ -525,6 +694,53 @@ def forgetful_backward(network):
         dB[l - 1] = dZ.mean(axis=1, keepdims=True)
         dZ = network.weights[l - 1].T @ dZ
     return dW, dB
+
+
+def test_claims_behind_the_choices_of_part_two():
+    # Ch. 12: C = A B sends back C_bar B^T to A and A^T C_bar to B (centred differences of
+    # sum(C * R)); a hidden pre-activation's error sums over the units it feeds.
+    rng = np.random.default_rng(SEED)
+    A, B, R = (rng.standard_normal(shape) for shape in ((3, 2), (2, 4), (3, 4)))
+    h = 1e-6
+    for which, expected in ((A, R @ B.T), (B, A.T @ R)):
+        numeric = np.zeros_like(which)
+        for index in np.ndindex(which.shape):
+            which[index] += h
+            rise = np.sum((A @ B) * R)
+            which[index] -= 2 * h
+            fall = np.sum((A @ B) * R)
+            which[index] += h
+            numeric[index] = (rise - fall) / (2 * h)
+        np.testing.assert_allclose(numeric, expected, atol=1e-8)
+    # Ch. 13: ten hidden layers of 16 at the book's scale: every layer's gradient is hundreds of
+    # thousands of times smaller than He's or more, and a learning rate of 0.3 still ends at the
+    # best constant's loss.
+    X_sine = np.linspace(-3, 3, 40).reshape(1, -1)
+    Y_sine = np.sin(X_sine)
+    sizes = [1] + [16] * 10 + [1]
+    norms = {}
+    for scale in (0.1, "he"):
+        deep = mlp_core.NeuralNetwork(sizes, seed=SEED, weight_scale=scale)
+        dW, _ = gradients(deep, X_sine, Y_sine)
+        norms[scale] = np.array([np.linalg.norm(g) for g in dW])
+    assert np.all(norms["he"] / norms[0.1] > 1e5)
+    assert np.all((1e-7 / 2 < norms[0.1]) & (norms[0.1] < 3e-7))
+    constant = mlp_core.mse_loss(Y_sine, np.full_like(Y_sine, Y_sine.mean()))
+    stuck = mlp_core.NeuralNetwork(sizes, seed=SEED, weight_scale=0.1)
+    final = stuck.train(X_sine, Y_sine, 2000, 0.3)[-1]
+    assert abs(final / constant - 1) < 1e-3
+    # Ch. 14: softmax ignores a shift of a column, survives huge entries with each column's own
+    # maximum, and one maximum for the whole array can leave a column at 0/0.
+    Z = np.array([[1.0, -1000.0], [2.0, -1001.0], [3.0, -1002.0]])
+    np.testing.assert_allclose(
+        mlp_core.softmax(Z + 1000)[:, 0], mlp_core.softmax(Z)[:, 0]
+    )
+    with np.errstate(under="ignore", invalid="ignore"):
+        shifted = np.exp(Z - Z.max())
+        one_constant = shifted / shifted.sum(axis=0, keepdims=True)
+    assert np.all(np.isnan(one_constant[:, 1])) and np.all(
+        np.isfinite(mlp_core.softmax(Z))
+    )
 
 
 # --- The output ---------------------------------------------------------------------------------
