@@ -14,12 +14,12 @@ import re
 import shutil
 from pathlib import Path
 
-import lab_checks
 import nbformat
 import pytest
-import quiz
 from nbclient import NotebookClient
 
+import lab_checks
+import quiz
 import site_checks
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
