@@ -2,10 +2,15 @@
 
 Each check runs your function on fresh cases, compares the result with ``mlp_core``, and prints one
 sentence: that it is right, or what is wrong (the shape, the value in which case, a global it
-reads), without giving the solution away. It also returns True or False.
+reads, the exception it raised and on which line), without giving the solution away. It never
+shows a traceback. It also returns True or False.
 """
 
 import copy
+import dis
+import linecache
+import re
+import traceback
 import types
 import warnings
 
@@ -25,37 +30,123 @@ def _say(passed, sentence):
     return passed
 
 
-def _globals_read(function):
-    """Names of the data-like global variables (arrays, lists, numbers, networks) ``function`` reads."""
-    codes, names = [function.__code__], set()
+def _codes(function):
+    """The code objects of ``function`` and of the functions defined inside it."""
+    code = getattr(function, "__code__", None)
+    codes, found = ([code] if code is not None else []), []
     while codes:
         code = codes.pop()
-        names.update(code.co_names)
+        found.append(code)
         codes.extend(
             const for const in code.co_consts if isinstance(const, types.CodeType)
         )
+    return found
+
+
+def _globals_read(function):
+    """Names of the data-like global variables (arrays, lists, numbers, networks) ``function`` reads."""
+    names = {name for code in _codes(function) for name in code.co_names}
+    variables = getattr(function, "__globals__", {})
     data_types = (np.ndarray, list, tuple, int, float, mlp_core.NeuralNetwork)
     return sorted(
         name
         for name in names
-        if isinstance(function.__globals__.get(name), data_types)
-        and not isinstance(function.__globals__[name], bool)
+        if isinstance(variables.get(name), data_types)
+        and not isinstance(variables[name], bool)
     )
 
 
+def _calls_library(function, name):
+    """Whether ``function``'s code calls ``mlp_core.<name>`` (as ``mlp_core.name`` or imported)."""
+    library = getattr(mlp_core, name)
+    if function is library:
+        return True
+    names = {n for code in _codes(function) for n in code.co_names}
+    found = [getattr(function, "__globals__", {}).get(n) for n in names]
+    via_module = name in names and (
+        "mlp_core" in names or any(value is mlp_core for value in found)
+    )
+    return via_module or any(value is library for value in found)
+
+
+def _borrowed(function, library=(), methods=()):
+    """What ``function`` borrows that the exercise asks you to write: a phrase, or None.
+
+    ``library`` names functions or classes of ``mlp_core`` (``NeuralNetwork`` included);
+    ``methods`` names methods of a network (``forward_pass``), found as ``anything.method``.
+    """
+    for name in library:
+        if _calls_library(function, name):
+            if name == "NeuralNetwork":
+                return "it builds a NeuralNetwork"
+            return f"it calls mlp_core's {name}"
+    for code in _codes(function):
+        attributes = {
+            instruction.argval
+            for instruction in dis.get_instructions(code)
+            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD")
+        }
+        for name in methods:
+            if name in attributes:
+                return f"it calls network.{name}"
+    return None
+
+
+def _refuse_borrowed(function, how, library=(), methods=()):
+    """Say "write it yourself" if ``function`` only calls what the exercise asks for."""
+    borrowed = _borrowed(function, library, methods)
+    if borrowed:
+        raise _Wrong(f"{borrowed}: write it yourself, {how}.")
+
+
+def _student_line(error, function):
+    """' on line N: `code`' for the last line of the student's code in the traceback, or ''."""
+    codes = _codes(function)
+    files = {code.co_filename for code in codes}
+    where = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if (
+            frame.f_code in codes
+            or frame.f_code.co_filename in files
+            or frame.f_globals is getattr(function, "__globals__", None)
+        ):
+            where = frame, line
+    if where is None:
+        return ""
+    frame, line = where
+    text = linecache.getline(frame.f_code.co_filename, line, frame.f_globals).strip()
+    name = frame.f_code.co_name
+    if frame.f_code is not getattr(function, "__code__", None) and not name.startswith(
+        "<"
+    ):
+        line = f"{line} of {name}"  # a helper of the student's, or a function inside theirs
+    return f" on line {line}: `{text}`" if text else f" on line {line}"
+
+
+def _one_line(text, limit=300):
+    """``text`` on one line, without a final full stop, at most ``limit`` characters."""
+    text = re.sub(r"\s+", " ", str(text)).strip().rstrip(".")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _call(function, *args):
+    """``function(*args)``; if it raises, a sentence naming the exception and the student's line."""
     try:
-        return function(*args)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return function(*args)
     except NotImplementedError:
         raise
     except Exception as error:  # a student's error: name it, don't show a traceback
+        message = _one_line(error)
         hint = (
-            " Check each product's shapes: is a matrix transposed?"
-            if "matmul" in str(error)
-            else ""
+            "; check each product's shapes: is a matrix transposed?"
+            if "matmul" in message
+            else "."
         )
         raise _Wrong(
-            f"calling it with {_describe(args)} raised {type(error).__name__}: {error}.{hint}"
+            f"your function raised {type(error).__name__}{_student_line(error, function)}"
+            f"{' — ' + message if message else ''} (called with {_describe(args)}){hint}"
         ) from None
 
 
@@ -66,6 +157,8 @@ def _describe(args):
             parts.append(f"an array of shape {arg.shape}")
         elif isinstance(arg, list) and arg and isinstance(arg[0], np.ndarray):
             parts.append(f"a list of {len(arg)} arrays")
+        elif isinstance(arg, mlp_core.NeuralNetwork):
+            parts.append(f"a network with layer sizes {list(arg.layer_sizes)}")
         elif callable(arg):
             parts.append("a function")
         else:
@@ -73,7 +166,7 @@ def _describe(args):
     return ", ".join(parts)
 
 
-def _run(check, function, what):
+def _run(check, function, what, reference="mlp_core"):
     """Run ``check(function)``; turn its outcome into one printed sentence."""
     if not callable(function):
         return _say(
@@ -88,24 +181,123 @@ def _run(check, function, what):
         sentence = str(wrong)
         read = _globals_read(function)
         if read:
-            sentence += f" It reads the global variable(s) {', '.join(read)}: use its arguments instead."
+            sentence = (
+                sentence.rstrip(".?")
+                + f"; also, it reads the global variable(s) {', '.join(read)}: use its arguments instead."
+            )
         return _say(False, sentence)
-    return _say(True, f"{what} matches mlp_core on every test case.")
-
-
-def _expect_array(got, want, case):
-    got = np.asarray(got, dtype=float)
-    if got.shape != want.shape:
-        hint = (
-            " (transposed?)" if got.shape == want.shape[::-1] and got.ndim == 2 else ""
+    except Exception as error:  # a result too strange to compare: still one sentence
+        return _say(
+            False,
+            f"its result could not be checked ({type(error).__name__}: {_one_line(error)}); "
+            "return what the exercise asks for.",
         )
+    if reference == "mlp_core":
+        return _say(True, f"{what} matches mlp_core on every test case.")
+    return _say(True, f"{what} match {reference} on every test case.")
+
+
+def _kind(got):
+    """What ``got`` is, in a few words: 'None', 'a list', 'a str', 'an array of shape (2, 3)'."""
+    if got is None:
+        return "None"
+    if isinstance(got, np.ndarray):
+        return f"an array of shape {got.shape}"
+    name = type(got).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _returns_none(got, case):
+    if got is None:
         raise _Wrong(
-            f"for {case}, the result has shape {got.shape}{hint}; expected {want.shape}."
+            f"for {case} it returns None, so a `return` line may be missing at the end of your function."
         )
+
+
+def _as_array(got, want_shape, case, lists=False, finite=True, what="the result"):
+    """``got`` as a float array of ``want_shape``, or a sentence about what is wrong with it.
+
+    ``lists``: whether the exercise allows a list (or tuple) of numbers instead of an array.
+    ``finite``: whether NaN or infinity is wrong here (it always is where mlp_core gives numbers).
+    ``what``: the name of ``got`` in the sentence, e.g. "dW[0]".
+    """
+    want_shape = tuple(want_shape)
+    if what == "the result":
+        _returns_none(got, case)
+    if got is None:
+        raise _Wrong(
+            f"for {case}, {what} is None, so a `return` line may be missing in your function."
+        )
+    if isinstance(got, (list, tuple)) and not lists:
+        raise _Wrong(
+            f"for {case}, {what} is {_kind(got)}; return a numpy array of shape {want_shape} "
+            "(np.array turns a list into one)."
+        )
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise _Wrong(
+            f"for {case}, {what} is {_kind(got)}, not an array of numbers; expected an array "
+            f"of shape {want_shape}."
+        ) from None
+    if (
+        not isinstance(got, (np.ndarray, list, tuple))
+        and array.ndim == 0
+        and want_shape
+    ):
+        raise _Wrong(
+            f"for {case}, {what} is one number; expected an array of shape {want_shape}."
+        )
+    if array.shape != want_shape:
+        hint = ""
+        if array.ndim == 2 and array.shape == want_shape[::-1]:
+            hint = " (transposed?)"
+        elif (
+            len(want_shape) == 2
+            and want_shape[1] == 1
+            and array.shape == want_shape[:1]
+        ):
+            hint = " (a flat array: keepdims=True keeps the column)"
+        raise _Wrong(
+            f"for {case}, {what} has shape {array.shape}{hint}; expected {want_shape}."
+        )
+    if finite and np.isnan(array).any():
+        raise _Wrong(
+            f"for {case}, {what} contains NaN (not a number) where mlp_core gives numbers: "
+            "look for 0 / 0, inf - inf or a NaN in a variable your function starts from."
+        )
+    if finite and np.isinf(array).any():
+        raise _Wrong(
+            f"for {case}, {what} contains infinity where mlp_core gives finite numbers."
+        )
+    return array
+
+
+def _expect_array(got, want, case, lists=False, what="the result"):
+    """Raise ``_Wrong`` unless ``got`` is an array (or allowed list) equal to ``want``."""
+    got = _as_array(got, want.shape, case, lists=lists, what=what)
     if not np.allclose(got, want, rtol=1e-7, atol=1e-10):
         raise _Wrong(
-            f"for {case}, the values differ from mlp_core's (largest gap {np.max(np.abs(got - want)):.3g})."
+            f"for {case}, {what if what != 'the result' else 'the values'} differ from mlp_core's (largest gap {np.max(np.abs(got - want)):.3g})."
         )
+    return got
+
+
+def _as_number(got, case, what="one number"):
+    """``got`` as a float, or a sentence about what it is instead (None, a list, NaN, ...)."""
+    _returns_none(got, case)
+    if isinstance(got, (list, tuple, str, dict, set)) or np.size(got) != 1:
+        raise _Wrong(f"for {case} it returns {_kind(got)}; return {what}.")
+    try:
+        number = float(np.asarray(got, dtype=float).ravel()[0])
+    except (TypeError, ValueError):
+        raise _Wrong(f"for {case} it returns {_kind(got)}; return {what}.") from None
+    if np.isnan(number):
+        raise _Wrong(
+            f"for {case} it returns NaN (not a number): look for 0 / 0, inf - inf or a NaN in a "
+            "variable your function starts from."
+        )
+    return number
 
 
 def _random_network(layer_sizes, alpha, seed):
@@ -136,23 +328,52 @@ def check_gradient_step(function):
                 rng.standard_normal((3, 2)),
             )
             kept = parameter.copy()
+            case = f"learning rate {learning_rate}"
             got = _call(function, parameter, gradient, learning_rate)
             if not np.array_equal(parameter, kept):
                 raise _Wrong(
                     "it changed the parameter array it was given; return a new array instead."
                 )
+            got = _as_array(got, parameter.shape, case)
             want = parameter - learning_rate * gradient
             if np.allclose(got, parameter + learning_rate * gradient):
                 raise _Wrong(
                     "it moves the parameter up the gradient; a descent step goes the other way."
                 )
-            _expect_array(got, want, f"learning rate {learning_rate}")
+            _expect_array(got, want, case)
 
     return _run(check, function, "Your gradient step")
 
 
+def _as_shapes(got, case):
+    """``got`` as a list of triples of tuples, or a sentence about what it is instead."""
+    _returns_none(got, case)
+    if not isinstance(got, (list, tuple)):
+        raise _Wrong(
+            f"for {case} it returns {_kind(got)}; return a list with one triple of shapes per layer."
+        )
+    layers = []
+    for index, layer in enumerate(got, start=1):
+        try:
+            triple = tuple(tuple(int(n) for n in shape) for shape in layer)
+        except (TypeError, ValueError):
+            raise _Wrong(
+                f"for {case}, layer {index} is {layer!r}; each layer is a triple of shapes, "
+                "(W shape, b shape, Z shape), each shape a tuple such as (4, 1)."
+            ) from None
+        if len(triple) != 3:
+            raise _Wrong(
+                f"for {case}, layer {index} has {len(triple)} shapes; expected 3: W, b and Z."
+            )
+        layers.append(triple)
+    return layers
+
+
 def check_layer_shapes(function):
-    """Exercise 3.2: ``function(layer_sizes, n_samples)`` -> list of (W shape, b shape, Z shape) per layer."""
+    """Exercise 3.2: ``function(layer_sizes, n_samples)`` -> list of (W shape, b shape, Z shape) per layer.
+
+    Lists in place of tuples are accepted: ``[[4, 1], [4, 1], [4, 3]]`` is a right layer.
+    """
 
     def check(function):
         for layer_sizes, n_samples in (([1, 4, 3, 1], 3), ([2, 5, 1], 7), ([3, 2], 1)):
@@ -163,10 +384,8 @@ def check_layer_shapes(function):
                 (tuple(W.shape), tuple(b.shape), tuple(Z.shape))
                 for W, b, Z in zip(network.weights, network.biases, zs)
             ]
-            got = [
-                tuple(tuple(shape) for shape in layer)
-                for layer in _call(function, layer_sizes, n_samples)
-            ]
+            case = f"layer sizes {layer_sizes} and {n_samples} samples"
+            got = _as_shapes(_call(function, list(layer_sizes), n_samples), case)
             if len(got) != len(want):
                 raise _Wrong(
                     f"for layer sizes {layer_sizes} it lists {len(got)} layers; expected {len(want)}."
@@ -190,18 +409,28 @@ def check_leaky_relu_derivative(function):
     """Exercise 4.2: ``function(z, alpha)`` -> the derivative of Leaky ReLU, element-wise."""
 
     def check(function):
+        _refuse_borrowed(function, "with np.where", library=("leaky_relu_derivative",))
         for alpha in (0.01, 0.3):
-            at_zero = np.asarray(_call(function, np.zeros((1, 1)), alpha), dtype=float)
-            if at_zero.shape == (1, 1) and at_zero[0, 0] != alpha:
+            z = np.array([[-3.0, -1e-9, 0.0, 1e-9, 2.5], [4.0, -0.5, 0.0, 0.1, -7.0]])
+            case = f"alpha = {alpha}"
+            got = _as_array(_call(function, z.copy(), alpha), z.shape, case)
+            negative = z < 0
+            if np.all(got[negative] == 0) and np.allclose(got[z > 0], 1):
+                raise _Wrong(
+                    f"for {case} it gives 0 for negative z, the derivative of plain ReLU; "
+                    "Leaky ReLU's slope there is alpha."
+                )
+            if np.allclose(got, mlp_core.leaky_relu(z, alpha)):
+                raise _Wrong(
+                    f"for {case} it returns Leaky ReLU itself; the exercise asks for its "
+                    "derivative, the slope: 1 or alpha."
+                )
+            at_zero = _as_array(_call(function, np.zeros((1, 1)), alpha), (1, 1), case)
+            if at_zero[0, 0] != alpha:
                 raise _Wrong(
                     f"at z = 0 it gives {at_zero[0, 0]:g}; the book's convention is alpha ({alpha}) there."
                 )
-            z = np.array([[-3.0, -1e-9, 0.0, 1e-9, 2.5], [4.0, -0.5, 0.0, 0.1, -7.0]])
-            _expect_array(
-                _call(function, z, alpha),
-                mlp_core.leaky_relu_derivative(z, alpha),
-                f"alpha = {alpha}",
-            )
+            _expect_array(got, mlp_core.leaky_relu_derivative(z, alpha), case)
 
     return _run(check, function, "Your Leaky ReLU derivative")
 
@@ -210,16 +439,25 @@ def check_parameter_count(function):
     """Exercise 5.2: ``function(layer_sizes)`` -> the number of weights and biases."""
 
     def check(function):
+        _refuse_borrowed(
+            function,
+            "from layer_sizes alone, without building a network",
+            library=("NeuralNetwork",),
+            methods=("n_parameters",),
+        )
         for layer_sizes in ([1, 4, 3, 1], [1, 1, 1], [3, 7, 2], [5, 1]):
             want = mlp_core.NeuralNetwork(layer_sizes).n_parameters
-            got = _call(function, list(layer_sizes))
+            case = f"layer sizes {layer_sizes}"
+            got = _as_number(
+                _call(function, list(layer_sizes)), case, "one whole number"
+            )
             weights_only = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
             if got == weights_only:
                 raise _Wrong(
-                    f"for {layer_sizes} it gives {got}, the number of weights alone; the biases count too."
+                    f"for {layer_sizes} it gives {got:g}, the number of weights alone; the biases count too."
                 )
             if got != want:
-                raise _Wrong(f"for {layer_sizes} it gives {got}; expected {want}.")
+                raise _Wrong(f"for {layer_sizes} it gives {got:g}; expected {want}.")
 
     return _run(check, function, "Your parameter count")
 
@@ -228,6 +466,12 @@ def check_forward_pass(function):
     """Exercise 6.2: ``function(weights, biases, X, alpha)`` -> the network's output, (n_outputs, n_samples)."""
 
     def check(function):
+        _refuse_borrowed(
+            function,
+            "one layer at a time, Z = W @ A + b",
+            library=("NeuralNetwork",),
+            methods=("forward_pass", "predict"),
+        )
         for layer_sizes, alpha, seed in CASES:
             network, X, _ = _random_network(layer_sizes, alpha, seed)
             want = network.predict(X)
@@ -249,11 +493,18 @@ def check_mse(function):
     """Exercise 7.2: ``function(Y, Y_hat)`` -> the loss 1/(2N) * sum((Y - Y_hat)**2), a float."""
 
     def check(function):
+        _refuse_borrowed(
+            function,
+            "with np.sum and the number of samples",
+            library=("mse_loss", "NeuralNetwork"),
+            methods=("compute_loss",),
+        )
         rng = np.random.default_rng(70)
         for shape in ((1, 3), (2, 5), (1, 1)):
             Y, Y_hat = rng.standard_normal(shape), rng.standard_normal(shape)
             want = mlp_core.mse_loss(Y, Y_hat)
-            got = float(_call(function, Y, Y_hat))
+            case = f"arrays of shape {shape}"
+            got = _as_number(_call(function, Y, Y_hat), case, "one number, a float")
             n = shape[1]
             hints = {
                 2 * want: "it is twice the loss: the 1/2 is missing",
@@ -278,10 +529,36 @@ def check_mse(function):
     return _run(check, function, "Your loss")
 
 
+def _as_gradients(got, want, name, case):
+    """``got`` as a list of float arrays shaped like ``want``, or a sentence about it."""
+    if got is None:
+        raise _Wrong(
+            f"for {case}, {name} is None, so a `return` line may be missing in your function."
+        )
+    if not isinstance(got, (list, tuple)):
+        raise _Wrong(
+            f"for {case}, {name} is {_kind(got)}; return a list with one array per layer."
+        )
+    if len(got) != len(want):
+        raise _Wrong(
+            f"for {case} it returns {len(got)} arrays in {name}; expected {len(want)}, one per layer."
+        )
+    return [
+        _as_array(g, w.shape, case, what=f"{name}[{index}]")
+        for index, (g, w) in enumerate(zip(got, want))
+    ]
+
+
 def check_backward_pass(function):
     """Exercise 8.2: ``function(weights, biases, X, Y, alpha)`` -> (dW, dB), lists shaped like weights, biases."""
 
     def check(function):
+        _refuse_borrowed(
+            function,
+            "from your own forward pass and the four equations",
+            library=("NeuralNetwork",),
+            methods=("backward_pass", "forward_pass"),
+        )
         for layer_sizes, alpha, seed in CASES:
             network, X, Y = _random_network(layer_sizes, alpha, seed)
             weights, biases = (
@@ -289,10 +566,20 @@ def check_backward_pass(function):
                 copy.deepcopy(network.biases),
             )
             dW, dB = network.backward_pass(*network.forward_pass(X), Y)
-            got_dW, got_dB = _call(function, weights, biases, X, Y, alpha)
-            if len(got_dW) != len(dW) or len(got_dB) != len(dB):
+            case = f"layer sizes {layer_sizes}"
+            got = _call(function, weights, biases, X, Y, alpha)
+            _returns_none(got, case)
+            if (
+                not isinstance(got, (list, tuple))
+                or len(got) != 2
+                or any(isinstance(g, np.ndarray) for g in got)
+            ):
+                what = _kind(got)
+                if isinstance(got, (list, tuple)):
+                    what += f" of {len(got)} {'arrays' if got and isinstance(got[0], np.ndarray) else 'items'}"
                 raise _Wrong(
-                    f"for layer sizes {layer_sizes} it returns {len(got_dW)} weight gradients; expected {len(dW)}."
+                    f"for {case} it returns {what}; return the pair dW, dB "
+                    "(two lists of arrays)."
                 )
             if any(
                 not np.array_equal(a, b)
@@ -301,63 +588,115 @@ def check_backward_pass(function):
                 raise _Wrong(
                     "it changed the weights or biases it was given: compute every gradient first, apply none."
                 )
+            got_dW = _as_gradients(got[0], dW, "dW", case)
+            got_dB = _as_gradients(got[1], dB, "dB", case)
             n = X.shape[1]
-            if len(got_dW) == len(dW) and all(
-                np.shape(g) == w.shape for g, w in zip(got_dW, dW)
-            ):
-                if all(np.allclose(g, n * w) for g, w in zip(got_dW, dW)) and n > 1:
+
+            def all_close(got, want, factor=1):
+                return all(np.allclose(g, factor * w) for g, w in zip(got, want))
+
+            if all_close(got_dW + got_dB, dW + dB, -1):
+                raise _Wrong(
+                    f"for {case}, every gradient has the wrong sign: the output error is "
+                    "dZ = Y_hat - Y, prediction minus target; with Y - Y_hat the update "
+                    "W - learning_rate * dW would climb the loss."
+                )
+            if all_close(got_dW, dW, n):
+                raise _Wrong(
+                    f"for {case}, dW is N = {n} times too large: divide by the number of samples."
+                )
+            for index, (g, w) in enumerate(zip(got_dB, dB)):
+                if np.allclose(g, n * w) and not np.allclose(g, w):
                     raise _Wrong(
-                        f"for layer sizes {layer_sizes}, dW is N = {n} times too large: divide by the number of samples."
+                        f"for {case}, dB[{index}] is N = {n} times too large: it sums dZ over "
+                        "the samples; db is their mean (or divide the sum by N)."
                     )
-            for index, (got, want) in enumerate(zip(got_dW, dW)):
-                _expect_array(got, want, f"layer sizes {layer_sizes}, dW[{index}]")
-            for index, (got, want) in enumerate(zip(got_dB, dB)):
-                _expect_array(got, want, f"layer sizes {layer_sizes}, dB[{index}]")
+            for index, (g, w) in enumerate(zip(got_dW, dW)):
+                _expect_array(g, w, case, what=f"dW[{index}]")
+            for index, (g, w) in enumerate(zip(got_dB, dB)):
+                _expect_array(g, w, case, what=f"dB[{index}]")
 
     return _run(check, function, "Your backward pass")
 
 
 def check_training_loop(function):
-    """Exercise 9.2: ``function(network, X, Y, epochs, learning_rate)`` -> losses, shape (epochs,)."""
+    """Exercise 9.2: ``function(network, X, Y, epochs, learning_rate)`` -> losses, shape (epochs,).
+
+    The loop must be the student's own: a call of ``network.train`` is named.
+    """
 
     def check(function):
+        _refuse_borrowed(
+            function,
+            "with forward_pass, compute_loss, backward_pass and update",
+            methods=("train",),
+        )
         for layer_sizes, alpha, seed in CASES[:2]:
             network, X, Y = _random_network(layer_sizes, alpha, seed)
             twin = copy.deepcopy(network)
             want = twin.train(X, Y, 6, 0.05)
-            got = np.asarray(_call(function, network, X, Y, 6, 0.05), dtype=float)
-            if got.shape == want.shape and np.allclose(got[:-1], want[1:]):
+            calls = []
+
+            def train(*args, given=network, calls=calls, **kwargs):
+                calls.append("train")
+                return mlp_core.NeuralNetwork.train(given, *args, **kwargs)
+
+            network.train = train
+            got = _call(function, network, X, Y, 6, 0.05)
+            if calls:
+                raise _Wrong(
+                    "it calls network.train: write the loop yourself, with forward_pass, "
+                    "compute_loss, backward_pass and update."
+                )
+            case = f"layer sizes {layer_sizes}, 6 epochs"
+            got = _as_array(got, want.shape, case)
+            if np.allclose(got[:-1], want[1:]):
                 raise _Wrong(
                     "each loss is measured after that epoch's update; measure it before, as mlp_core does."
                 )
-            _expect_array(got, want, f"layer sizes {layer_sizes}, 6 epochs")
+            _expect_array(got, want, case)
             for W_got, W_want in zip(network.weights, twin.weights):
-                _expect_array(W_got, W_want, "the weights after training")
+                _expect_array(W_got, W_want, case, what="the weights after training")
 
     return _run(check, function, "Your training loop")
 
 
 def check_centred_difference(function):
-    """Exercise 10.2: ``function(f, x, eps)`` -> the centred estimate of f'(x) for a scalar function f."""
+    """Exercise 10.2: ``function(f, x, eps)`` -> the centred estimate of f'(x) for a scalar function f.
+
+    Each case is tried with a large and a small step, so that an answer ignoring ``eps`` shows.
+    """
 
     def check(function):
         cases = [(np.sin, 0.7), (np.exp, -1.2), (lambda t: t**3 - 2 * t, 1.5)]
         for f, x in cases:
-            eps = 1e-4
-            want = (f(x + eps) - f(x - eps)) / (2 * eps)
-            got = float(_call(function, f, x, eps))
-            if np.isclose(got, (f(x + eps) - f(x)) / eps, rtol=1e-9) and not np.isclose(
-                got, want, rtol=1e-9
-            ):
+            gots = []
+            for eps in (0.5, 1e-4):
+                want = (f(x + eps) - f(x - eps)) / (2 * eps)
+                case = f"x = {x} and eps = {eps}"
+                got = _as_number(_call(function, f, x, eps), case, "one number")
+                if np.isclose(
+                    got, (f(x + eps) - f(x)) / eps, rtol=1e-9
+                ) and not np.isclose(got, want, rtol=1e-9):
+                    raise _Wrong(
+                        f"at x = {x} it gives the one-sided difference; step both ways, by +eps and -eps."
+                    )
+                if np.isclose(got, want * 2, rtol=1e-9):
+                    raise _Wrong(
+                        f"at x = {x} it is twice the derivative: divide by 2 eps."
+                    )
+                gots.append(got)
+            if gots[0] == gots[1]:
                 raise _Wrong(
-                    f"at x = {x} it gives the one-sided difference; step both ways, by +eps and -eps."
+                    f"at x = {x} it gives the same value for eps = 0.5 and eps = 0.0001: it "
+                    "ignores eps, so use the eps it is given, not a step of your own."
                 )
-            if np.isclose(got, want * 2, rtol=1e-9):
-                raise _Wrong(f"at x = {x} it is twice the derivative: divide by 2 eps.")
-            if not np.isclose(got, want, rtol=1e-9):
-                raise _Wrong(
-                    f"at x = {x} it gives {got:.6g}; expected about {want:.6g}."
-                )
+            for got, eps in zip(gots, (0.5, 1e-4)):
+                want = (f(x + eps) - f(x - eps)) / (2 * eps)
+                if not np.isclose(got, want, rtol=1e-9):
+                    raise _Wrong(
+                        f"at x = {x} and eps = {eps} it gives {got:.6g}; expected about {want:.6g}."
+                    )
 
     return _run(check, function, "Your centred difference")
 
@@ -368,21 +707,7 @@ def check_centred_difference(function):
 
 def _run_against_differences(check, function, what):
     """``_run`` for a check whose reference is centred differences rather than mlp_core."""
-    if not callable(function):
-        return _run(check, function, what)  # says: pass the function itself
-    try:
-        check(function)
-    except NotImplementedError:
-        return _say(False, _NOT_ANSWERED)
-    except _Wrong as wrong:
-        read = _globals_read(function)
-        extra = (
-            f" It reads the global variable(s) {', '.join(read)}: use its arguments instead."
-            if read
-            else ""
-        )
-        return _say(False, f"{wrong}{extra}")
-    return _say(True, f"{what} match the centred differences on every test case.")
+    return _run(check, function, what, reference="the centred differences")
 
 
 def _centred_gradients(f, arrays, eps=1e-6):
@@ -417,6 +742,7 @@ def check_div_backward(function):
             given = (a.copy(), b.copy(), upstream.copy())
             case = f"arrays of shape {shape}"
             got = _call(function, a, b, upstream)
+            _returns_none(got, case)
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 what = (
                     f"an array of shape {got.shape}"
@@ -430,13 +756,27 @@ def check_div_backward(function):
                 raise _Wrong(
                     "it changed an array it was given; compute new arrays instead."
                 )
-            grad_a, grad_b = (np.asarray(g, dtype=float) for g in got)
-            for name, grad in (("grad_a", grad_a), ("grad_b", grad_b)):
+            grads = []
+            for name, grad in zip(("grad_a", "grad_b"), got):
+                _returns_none(grad, f"{case}, {name}")
+                try:
+                    grad = np.asarray(grad, dtype=float)
+                except (TypeError, ValueError):
+                    raise _Wrong(
+                        f"for {case}, {name} is {_kind(grad)}, not an array of numbers."
+                    ) from None
                 if grad.shape != shape:
                     raise _Wrong(
                         f"for {case}, {name} has shape {grad.shape}; expected {shape}, "
                         "one derivative per entry."
                     )
+                if not np.all(np.isfinite(grad)):
+                    raise _Wrong(
+                        f"for {case}, {name} contains NaN or infinity where the centred "
+                        "differences give numbers."
+                    )
+                grads.append(grad)
+            grad_a, grad_b = grads
             want_a, want_b = _centred_gradients(
                 lambda a, b, upstream=upstream: float(np.sum(upstream * a / b)), [a, b]
             )
@@ -544,6 +884,7 @@ def _spread_mistakes(network, X):
 
 def _as_spreads(got, case, n_samples, layer_sizes):
     """``got`` as a list of floats, or a sentence about what it is instead."""
+    _returns_none(got, case)
     if isinstance(got, (int, float, np.number)) or getattr(got, "ndim", None) == 0:
         raise _Wrong(
             f"for {case} it returns one number; return a list with one spread per layer."
@@ -570,6 +911,11 @@ def _as_spreads(got, case, n_samples, layer_sizes):
             spreads.append(float(np.asarray(value, dtype=float).ravel()[0]))
         except (TypeError, ValueError):
             raise _Wrong(f"for {case}, entry {l} is {value!r}, not a number.") from None
+        if np.isnan(spreads[-1]):
+            raise _Wrong(
+                f"for {case}, entry {l} is NaN (not a number); a spread is the square root "
+                "of a mean of squares, never NaN."
+            )
     return spreads
 
 
@@ -637,37 +983,13 @@ def check_layer_spreads(function):
 # Chapter 14: real data, minibatches and classification.
 
 
-def _calls_library(function, name):
-    """Whether ``function``'s code calls ``mlp_core.<name>`` (as ``mlp_core.name`` or imported)."""
-    codes, names = [function.__code__], set()
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(
-            const for const in code.co_consts if isinstance(const, types.CodeType)
-        )
-    library = getattr(mlp_core, name)
-    found = [function.__globals__.get(n) for n in names]
-    via_module = name in names and (
-        "mlp_core" in names or any(value is mlp_core for value in found)
-    )
-    return via_module or any(value is library for value in found)
-
-
 def check_softmax(function):
     """Exercise 14.2: ``function(Z)`` -> softmax over each column of Z, shape (n_classes, n_samples)."""
 
-    def attempt(Z):
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return np.asarray(_call(function, Z), dtype=float)
-
     def check(function):
-        if _calls_library(function, "softmax"):
-            raise _Wrong(
-                "it calls mlp_core's softmax: write it yourself, with np.exp and a sum over "
-                "each column."
-            )
+        _refuse_borrowed(
+            function, "with np.exp and a sum over each column", library=("softmax",)
+        )
         rng = np.random.default_rng(140)
         moderate = 3 * rng.standard_normal((4, 6))
         huge = np.array([[1000.0, -1000.0], [990.0, -1010.0], [995.0, -990.0]])
@@ -680,47 +1002,48 @@ def check_softmax(function):
         ]
         for Z, case in cases:
             kept = Z.copy()
-            got = attempt(Z)
+            got = _call(function, Z)
             if not np.array_equal(Z, kept):
                 raise _Wrong(
                     "it changed the array Z it was given; compute new arrays instead "
                     "(Z - c makes one)."
                 )
             want = mlp_core.softmax(Z)
-            if got.shape == want.shape:
-                with np.errstate(all="ignore"):
-                    whole = np.exp(Z - Z.max())
-                    whole = whole / whole.sum(axis=0, keepdims=True)
-                    by_row = np.exp(Z - Z.max(axis=1, keepdims=True))
-                    by_row = by_row / by_row.sum(axis=0, keepdims=True)
-                if not np.all(np.isfinite(got)):
-                    if np.array_equal(np.isfinite(got), np.isfinite(whole)):
-                        raise _Wrong(
-                            f"for {case} it gives nan: it subtracts the largest entry of the "
-                            "whole array, so every exp of a column far below it underflows to "
-                            "0. Subtract each column's own largest entry."
-                        )
+            got = _as_array(got, want.shape, case, finite=False)
+            with np.errstate(all="ignore"):
+                whole = np.exp(Z - Z.max())
+                whole = whole / whole.sum(axis=0, keepdims=True)
+                by_row = np.exp(Z - Z.max(axis=1, keepdims=True))
+                by_row = by_row / by_row.sum(axis=0, keepdims=True)
+            if not np.all(np.isfinite(got)) and np.abs(Z).max() > 700:
+                if np.array_equal(np.isfinite(got), np.isfinite(whole)):
                     raise _Wrong(
-                        f"for {case} it gives inf or nan: np.exp overflows. Subtract each "
-                        "column's largest entry first; softmax does not change."
+                        f"for {case} it gives NaN: it subtracts the largest entry of the "
+                        "whole array, so every exp of a column far below it underflows to "
+                        "0; subtract each column's own largest entry."
                     )
-                if Z.shape[1] > 1 and np.allclose(got.sum(), 1):
-                    raise _Wrong(
-                        f"for {case} it divides by the sum of the whole array; each column "
-                        "(one sample) must sum to 1."
-                    )
-                rows_sum, columns_sum = got.sum(axis=1), got.sum(axis=0)
-                if np.allclose(rows_sum, 1) and not np.allclose(columns_sum, 1):
-                    raise _Wrong(
-                        f"for {case} each row sums to 1 instead of each column: a column is "
-                        "one sample, so sum over axis=0."
-                    )
-                if np.allclose(got, by_row) and not np.allclose(got, want):
-                    raise _Wrong(
-                        f"for {case} the values are wrong: it subtracts each row's largest "
-                        "entry, but the constant must be the same within a column, "
-                        "Z.max(axis=0, keepdims=True)."
-                    )
+                raise _Wrong(
+                    f"for {case} it gives infinity or NaN because np.exp overflows: "
+                    "subtract each column's largest entry first, which does not change "
+                    "softmax."
+                )
+            if Z.shape[1] > 1 and np.allclose(got.sum(), 1):
+                raise _Wrong(
+                    f"for {case} it divides by the sum of the whole array; each column "
+                    "(one sample) must sum to 1."
+                )
+            rows_sum, columns_sum = got.sum(axis=1), got.sum(axis=0)
+            if np.allclose(rows_sum, 1) and not np.allclose(columns_sum, 1):
+                raise _Wrong(
+                    f"for {case} each row sums to 1 instead of each column: a column is "
+                    "one sample, so sum over axis=0."
+                )
+            if np.allclose(got, by_row) and not np.allclose(got, want):
+                raise _Wrong(
+                    f"for {case} the values are wrong: it subtracts each row's largest "
+                    "entry, but the constant must be the same within a column, "
+                    "Z.max(axis=0, keepdims=True)."
+                )
             _expect_array(got, want, case)
 
     return _run(check, function, "Your softmax")
