@@ -2,7 +2,7 @@
 #   make check    the everyday loop, under a minute: lint, notebook metadata, unit tests
 #   make book     set up .venv, build the website into _build/html
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
-#   make student  write the student edition (notebooks without solutions) into _build/student
+#   make student  write the student edition (nbgrader; no solutions) into _build/student
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
 PYTHON ?= python3
 VENV := .venv
@@ -22,7 +22,8 @@ check: lint
 test: lint
 	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
 
-# The student edition: every notebook without its solutions, in _build/student/.
+# The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
+# solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.
 student: $(READY)
 	$(BIN)/python tools/student_edition.py book _build/student
 

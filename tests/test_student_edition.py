@@ -1,4 +1,5 @@
-"""The student edition has no solutions, and runs with every unanswered check saying so."""
+"""The student edition (written by nbgrader) has no solutions, and runs with every unanswered check
+saying so."""
 
 from pathlib import Path
 
@@ -37,15 +38,24 @@ def solution_lines(cell):
     }
 
 
-def test_the_marker_convention_on_a_small_cell():
-    source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\ncheck(f)"
-    stripped = student_edition.strip_solution(source, "Exercise 9.9")
-    assert "return 2 * x" not in stripped and "SOLUTION" not in stripped
+def test_nbgrader_stubs_the_solutions_and_removes_the_hidden_tests(edition):
+    student = nbformat.read(edition / "07_mse_loss.ipynb", as_version=4)
+    answer = next(c for c in student.cells if c.source.startswith("import checks"))
     assert (
-        '    # YOUR CODE HERE\n    raise NotImplementedError("Exercise 9.9 is not answered yet")'
-        in stripped
+        '    # YOUR CODE HERE\n    raise NotImplementedError("not answered yet")'
+        in answer.source
     )
-    assert stripped.startswith("def f(x):\n") and stripped.endswith("\n\ncheck(f)")
+    text = "\n".join(cell.source for cell in student.cells)
+    assert "HIDDEN TESTS" not in text and "my_mse(np.array" not in text
+
+
+def test_the_edition_holds_what_a_student_needs(edition):
+    for name in ["README.md", "requirements.txt", "mlp_core.py", "checks.py", "data"]:
+        assert (edition / name).exists(), name
+    pins = (edition / "requirements.txt").read_text()
+    assert "numpy==" in pins and "jupyterlab_myst==" in pins
+    assert "nbgrader" not in pins and "jupyter-book" not in pins
+    assert not (edition / "teachers_guide.md").exists()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -73,6 +83,7 @@ def test_no_solution_survives(path, edition):
     assert all(
         not cell.get("outputs") for cell in student.cells if cell.cell_type == "code"
     )
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
     assert clean_notebooks.volatile_metadata(student) == []
 
 

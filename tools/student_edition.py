@@ -1,49 +1,55 @@
-"""Write the student edition of the book: every notebook, without the solutions.
+"""Write the student edition of the book with nbgrader: every chapter, without the solutions.
 
-The convention (the same as nbgrader's):
-- a markdown cell tagged ``solution`` is a worked solution: it is removed;
-- in a code cell tagged ``solution``, the lines between ``### BEGIN SOLUTION`` and
-  ``### END SOLUTION`` are replaced by a ``# YOUR CODE HERE`` stub that raises NotImplementedError,
-  so the self-check after it says "not answered yet"; a solution cell without markers is replaced
-  whole by a ``# YOUR CODE HERE`` comment.
-Outputs are cleared, so nothing printed by a solution survives, and so is the volatile metadata
-(``tools/clean_notebooks.py``). The helper modules the notebooks import (plotting, playground,
-checks, digits) and the data are copied alongside.
+The chapters carry nbgrader's own cell metadata. In each coding exercise:
+- the solution cell (``nbgrader.solution``) has its answer between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION``; nbgrader replaces it by a ``# YOUR CODE HERE`` stub that raises
+  NotImplementedError, so the self-check after it says "not answered yet";
+- the next cell holds the autograder's tests (``nbgrader.grade``, with points) between
+  ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``: nbgrader removes them from the student
+  edition, and puts them back when it grades (the website does not show that cell: ``remove-cell``);
+- the exercise's task is read-only (``nbgrader.locked``).
+nbgrader has no hidden prose, so before it runs this tool removes what it cannot: the worked
+solutions in markdown cells tagged ``solution``, and the code of solution cells without markers
+(explorations), which become a comment for the student's own code.
+
+The course (nbgrader's folder layout) is built in _build/nbgrader/: its configuration is
+classroom/nbgrader_config.py, its one assignment ``book`` holds every chapter with what the
+chapters import (mlp_core.py, the helpers in book/, data/, images/). ``nbgrader
+generate_assignment`` adds it to the gradebook and writes release/book/, which is copied to the output folder with a
+requirements.txt of what a student needs and a README for students.
 
 Usage, from the repository root:  python tools/student_edition.py [BOOK_DIR] [OUT_DIR]
 (defaults: book, _build/student; `make student` runs this).
 """
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
-import clean_notebooks
-
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "book"
+CONFIG = ROOT / "classroom" / "nbgrader_config.py"
+STUDENT_README = ROOT / "classroom" / "README_students.md"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-STUB = '# YOUR CODE HERE\nraise NotImplementedError("{exercise} is not answered yet")'
-HELPERS = ["plotting.py", "playground.py", "checks.py", "digits.py"]
-
-
-def stub(indent, exercise):
-    return "\n".join(
-        indent + line for line in STUB.format(exercise=exercise).split("\n")
-    )
-
-
-def strip_solution(source, exercise):
-    """Replace every marked solution region of a code cell's ``source`` by the stub; a cell without
-    markers (an exploration, say) becomes an empty cell for the student's own code."""
-    if BEGIN not in source:
-        return f"# {exercise}: YOUR CODE HERE"
-    pattern = re.compile(
-        rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
-        re.S | re.M,
-    )
-    return pattern.sub(lambda match: stub(match.group(1), exercise), source)
+# The modules at the root that the chapters (or their helpers) import.
+ROOT_MODULES = ["mlp_core.py", "_mlp_checks.py"]
+FOLDERS = ["data", "images"]
+# What a student installs: the packages the chapters import, and JupyterLab with jupyterlab-myst to
+# read them as on the website. Versions are the book's own (requirements.txt).
+STUDENT_PACKAGES = [
+    "numpy",
+    "matplotlib",
+    "pillow",
+    "ipywidgets",
+    "ipykernel",
+    "jupyterlab",
+    "jupyterlab_myst",
+]
 
 
 def exercise_name(cells, index):
@@ -59,47 +65,100 @@ def exercise_name(cells, index):
     return "This exercise"
 
 
-def student_notebook(notebook):
-    """A copy of ``notebook`` without solutions or outputs."""
+def without_prose_solutions(notebook):
+    """A copy of ``notebook`` ready for nbgrader: markdown solutions removed, explorations' code
+    replaced by a comment, and the solution cells no longer folded (the student writes in them)."""
     cells = []
     for index, cell in enumerate(notebook.cells):
-        is_solution = "solution" in cell.metadata.get("tags", [])
-        if is_solution and cell.cell_type == "markdown":
+        tags = cell.metadata.get("tags", [])
+        if "solution" not in tags:
+            cells.append(cell)
+            continue
+        if cell.cell_type == "markdown":
             continue
         cell = nbformat.from_dict(cell)
-        if is_solution and cell.cell_type == "code":
-            cell.source = strip_solution(
-                cell.source, exercise_name(notebook.cells, index)
-            )
-            cell.metadata["tags"] = [
-                tag
-                for tag in cell.metadata["tags"]
-                if tag not in ("solution", "hide-cell")
-            ]
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
+        if not cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = f"# {exercise_name(notebook.cells, index)}: YOUR CODE HERE"
+        cell.metadata["tags"] = [t for t in tags if t not in ("solution", "hide-cell")]
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
+        cell.metadata.pop("jupyter", None)
+        cell.outputs, cell.execution_count = [], None
         cells.append(cell)
-    student = nbformat.from_dict(notebook)
-    student.cells = cells
-    clean_notebooks.clean(student)
-    return student
+    prepared = nbformat.from_dict(notebook)
+    prepared.cells = cells
+    return prepared
 
 
-def write_student_edition(book_dir, out_dir):
-    book_dir, out_dir = Path(book_dir), Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(book_dir.glob("*.ipynb")):
-        nbformat.write(
-            student_notebook(nbformat.read(path, as_version=4)), out_dir / path.name
+def nbgrader(course, *arguments):
+    """Run an nbgrader command in the course root; its output is shown only if it fails. nbgrader
+    runs the `alembic` command of its environment: that environment's bin/ comes first in PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *arguments],
+        cwd=course,
+        env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"nbgrader {' '.join(arguments)} failed:\n{result.stdout}{result.stderr}"
         )
-        written.append(out_dir / path.name)
-    for helper in HELPERS:
-        if (book_dir / helper).exists():
-            shutil.copy(book_dir / helper, out_dir / helper)
-    if (book_dir / "data").is_dir():
-        shutil.copytree(book_dir / "data", out_dir / "data", dirs_exist_ok=True)
-    return written
+    return result
+
+
+def build_course(book_dir, course, notebooks=None):
+    """Build the nbgrader course in ``course`` from the chapters of ``book_dir`` (all, or the names
+    in ``notebooks``) and release it; return the released folder, course/release/book."""
+    book_dir, course = Path(book_dir), Path(course)
+    if course.exists():
+        shutil.rmtree(course)
+    source = course / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    shutil.copy(CONFIG, course / "nbgrader_config.py")
+    paths = sorted(book_dir.glob("*.ipynb"))
+    if notebooks is not None:
+        paths = [path for path in paths if path.name in notebooks]
+    for path in paths:
+        notebook = without_prose_solutions(nbformat.read(path, as_version=4))
+        nbformat.write(notebook, source / path.name)
+    for helper in sorted(book_dir.glob("*.py")):
+        shutil.copy(helper, source / helper.name)
+    for module in ROOT_MODULES:
+        shutil.copy(ROOT / module, source / module)
+    for folder in FOLDERS:
+        if (book_dir / folder).is_dir():
+            shutil.copytree(book_dir / folder, source / folder)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    return course / "release" / ASSIGNMENT
+
+
+def student_requirements(requirements=ROOT / "requirements.txt"):
+    """The lines of requirements.txt that pin the packages a student needs."""
+    wanted = {name.lower().replace("_", "-") for name in STUDENT_PACKAGES}
+    pins = [
+        line
+        for line in requirements.read_text().splitlines()
+        if "==" in line
+        and line.split("==")[0].strip().lower().replace("_", "-") in wanted
+    ]
+    header = "# What the chapters need, at the versions the book is built with.\n"
+    return header + "\n".join(pins) + "\n"
+
+
+def write_student_edition(book_dir, out_dir, course=None, notebooks=None):
+    """Release the book with nbgrader and copy the student edition to ``out_dir``; return the
+    paths of its notebooks."""
+    out_dir = Path(out_dir)
+    course = Path(course) if course else out_dir.parent / "nbgrader"
+    released = build_course(book_dir, course, notebooks)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    shutil.copytree(released, out_dir)
+    (out_dir / "requirements.txt").write_text(student_requirements())
+    shutil.copy(STUDENT_README, out_dir / "README.md")
+    return sorted(out_dir.glob("*.ipynb"))
 
 
 if __name__ == "__main__":
