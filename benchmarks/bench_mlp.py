@@ -84,13 +84,20 @@ def cpu_seconds_of_others():
 
 
 def calibrated(run, target_seconds):
-    """Warm ``run`` up; return how many units of work (its argument) take about target_seconds."""
+    """Warm ``run`` up; return how many units of work (its argument) take about target_seconds.
+
+    The units grow fourfold until a run lasts a quarter of the target, so that a fixed cost per
+    call (train checks its arguments once per call) does not distort the estimate.
+    """
     run(1)
-    start = time.perf_counter()
-    run(1)
-    units = max(1, round(target_seconds / (time.perf_counter() - start)))
-    run(units)  # a warm-up at the size timed
-    return units
+    units = 1
+    while True:
+        start = time.perf_counter()
+        run(units)
+        elapsed = time.perf_counter() - start
+        if elapsed >= target_seconds / 4:
+            return max(1, round(units * target_seconds / elapsed))
+        units *= 4
 
 
 def time_interleaved(runs, target_seconds, repeats):
