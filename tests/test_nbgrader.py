@@ -1,13 +1,15 @@
 """The classroom workflow, with the real nbgrader: release the chapters, collect submissions, autograde.
 
-- the teacher's notebooks (the solutions) score full marks on every coding exercise;
+- the teacher's notebooks (the solutions) score full marks on every coding exercise of every chapter;
 - the released notebooks, handed in unchanged, score zero on every coding exercise;
 - a planted wrong answer (chapter 7's loss without its 1/2) loses exactly that exercise's points.
 The autograder's tests are hidden from students (removed from the released notebooks) and do not
 rely on files a student could change: nbgrader puts the tests back and overwrites the helper
-modules with the teacher's copies before it grades. Autograding executes every notebook once per
-submission, so the round trip uses two chapters (all chapters' tests pass in the chapters' own
-runs: `make test` executes them with nbval)."""
+modules with the teacher's copies before it grades. The course is the one the student edition is
+released from (tests/test_student_edition.py builds it once per run); one `nbgrader autograde` run
+grades the three submissions, each of which executes its notebooks once: the teacher's and the
+unchanged one hand in the chapters with a coding exercise, the wrong one chapters 3 and 7 only (a
+notebook missing from a submission scores zero)."""
 
 import re
 import shutil
@@ -16,12 +18,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from test_student_edition import released_course
 
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
-CHAPTERS = ["03_data_and_shapes.ipynb", "07_mse_loss.ipynb"]
 COURSE_ID = "backprop-from-scratch"
 
 
@@ -31,6 +33,15 @@ def graded_cells(notebook):
         for cell in notebook.cells
         if cell.metadata.get("nbgrader", {}).get("grade")
     ]
+
+
+# The chapters with a coding exercise (a graded cell); the wrong submission hands in two of them.
+CHAPTERS = [
+    path.name
+    for path in sorted(BOOK.glob("*.ipynb"))
+    if graded_cells(nbformat.read(path, as_version=4))
+]
+WRONG = ["03_data_and_shapes.ipynb", "07_mse_loss.ipynb"]
 
 
 @pytest.mark.parametrize(
@@ -65,16 +76,27 @@ def plant_wrong_loss(notebook):
     raise AssertionError("no my_mse in chapter 7")
 
 
+def only(notebooks):
+    """A copytree `ignore` that leaves out every notebook but ``notebooks``."""
+    return lambda folder, names: [
+        name for name in names if name.endswith(".ipynb") and name not in notebooks
+    ]
+
+
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory):
-    course = tmp_path_factory.mktemp("course") / "course"
-    released = student_edition.build_course(BOOK, course, notebooks=CHAPTERS)
+    _, course = released_course(tmp_path_factory)
     source = course / "source" / student_edition.ASSIGNMENT
-    submissions = {"teacher": source, "unchanged": released, "wrong": source}
-    for student, folder in submissions.items():
+    released = course / "release" / student_edition.ASSIGNMENT
+    submissions = {
+        "teacher": (source, CHAPTERS),
+        "unchanged": (released, CHAPTERS),
+        "wrong": (source, WRONG),
+    }
+    for student, (folder, notebooks) in submissions.items():
         handed_in = course / "submitted" / student / student_edition.ASSIGNMENT
-        shutil.copytree(folder, handed_in)
-    chapter7 = course / "submitted" / "wrong" / student_edition.ASSIGNMENT / CHAPTERS[1]
+        shutil.copytree(folder, handed_in, ignore=only(notebooks))
+    chapter7 = course / "submitted" / "wrong" / student_edition.ASSIGNMENT / WRONG[1]
     nbformat.write(plant_wrong_loss(nbformat.read(chapter7, as_version=4)), chapter7)
     # autograde adds the students it finds to the gradebook (Autograde.create_student).
     student_edition.nbgrader(course, "autograde", student_edition.ASSIGNMENT, "--force")
@@ -82,11 +104,12 @@ def gradebook(tmp_path_factory):
         yield book, source
 
 
-def grades(gradebook, student):
-    """``{grade_id: (score, max_score)}`` of every graded cell of ``student``'s submission."""
+def grades(gradebook, student, chapters=CHAPTERS):
+    """``{grade_id: (score, max_score)}`` of every graded cell of ``chapters`` in ``student``'s
+    submission."""
     book, source = gradebook
     result = {}
-    for chapter in CHAPTERS:
+    for chapter in chapters:
         notebook = nbformat.read(source / chapter, as_version=4)
         for cell in graded_cells(notebook):
             grade_id = cell.metadata["nbgrader"]["grade_id"]
@@ -100,19 +123,22 @@ def grades(gradebook, student):
 @pytest.mark.notebooks
 def test_the_solutions_score_full_marks(gradebook):
     scores = grades(gradebook, "teacher")
-    assert set(scores) == {"ch03-ex2-tests", "ch07-ex2-tests"}
+    assert len(CHAPTERS) >= 12
+    assert sorted(scores) == [f"ch{chapter[:2]}-ex2-tests" for chapter in CHAPTERS]
     assert all(score == maximum > 0 for score, maximum in scores.values())
 
 
 @pytest.mark.notebooks
 def test_the_released_notebooks_handed_in_unchanged_score_zero(gradebook):
     scores = grades(gradebook, "unchanged")
-    assert scores and all(score == 0 for score, _ in scores.values())
+    assert len(scores) == len(CHAPTERS) and all(
+        score == 0 for score, _ in scores.values()
+    )
 
 
 @pytest.mark.notebooks
 def test_a_wrong_answer_scores_partially(gradebook):
-    scores = grades(gradebook, "wrong")
+    scores = grades(gradebook, "wrong", WRONG)
     assert scores["ch07-ex2-tests"] == (0, 2)
     assert scores["ch03-ex2-tests"] == (2, 2)
     book, _ = gradebook
