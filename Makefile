@@ -63,12 +63,12 @@ freeze:
 	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
 
 # pip installs the modules of the root (mlp_core) in editable mode; setuptools cannot do that for
-# the helpers in book/ and tools/, so a .pth file in .venv makes them importable everywhere
-# (tests, tools, and the notebooks' kernels) without any sys.path line.
-$(READY): requirements.txt pyproject.toml
+# the helpers in book/, tools/ and the build's extensions in _ext/, so a .pth file in .venv makes
+# them importable everywhere (tests, tools, and the notebooks' kernels) without any sys.path line.
+$(READY): requirements.txt pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" > "$$($(BIN)/python -c \
+	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" "$(CURDIR)/_ext" > "$$($(BIN)/python -c \
 	  'import sysconfig; print(sysconfig.get_paths()["purelib"])')/backprop_from_scratch_helpers.pth"
 	touch $(READY)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import site_checks
+import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["book", "mlp_core.py", "_config.yml", "_toc.yml", "_ext", "_extra"]
@@ -123,3 +124,14 @@ def site_dir(browser):
                 pytrace=False,
             )
     return html
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """``(edition, course)``: the student edition as `make student` writes it, and the nbgrader
+    course it is released from; built once per test run for the student-edition and nbgrader
+    tests."""
+    base = tmp_path_factory.mktemp("released")
+    edition, course = base / "student", base / "nbgrader"
+    student_edition.write_student_edition(ROOT / "book", edition, course=course)
+    return edition, course

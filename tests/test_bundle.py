@@ -8,13 +8,10 @@ alone, and runs every notebook top to bottom.
 
 import ast
 import importlib.metadata
-import importlib.util
 import json
 import os
 import re
-import subprocess
 import sys
-import textwrap
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,20 +20,10 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
+import fresh_environment
+import notebook_bundle as bundle
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_bundle_module():
-    """_ext/notebook_bundle.py, loaded from its file (Sphinx loads it by `local_extensions`)."""
-    spec = importlib.util.spec_from_file_location(
-        "notebook_bundle", ROOT / "_ext" / "notebook_bundle.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bundle = load_bundle_module()
 
 
 @pytest.fixture(scope="module")
@@ -237,87 +224,12 @@ def test_the_book_ships_with_the_url_unset_and_binder_ready():
 
 # --- A reader's run: new folder, new environment, every notebook ---------------------------------
 
-RUN_EVERY_NOTEBOOK = textwrap.dedent(
-    """
-    import re
-    import sys
-    from pathlib import Path
-
-    import nbclient
-    import nbformat
-
-    folder = Path(sys.argv[1])
-
-    def run(notebook):
-        client = nbclient.NotebookClient(
-            notebook, timeout=600, kernel_name="python3",
-            resources={"metadata": {"path": str(folder)}},
-        )
-        client.execute()
-        return notebook
-
-    # The kernel the notebooks get is this new environment's, not another one on the machine.
-    probe = run(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
-    ]))
-    kernel_prefix = probe.cells[0].outputs[0]["text"].strip()
-    assert kernel_prefix == sys.prefix, (kernel_prefix, sys.prefix)
-
-    failures = []
-    for path in sorted(folder.glob("*.ipynb")):
-        try:
-            run(nbformat.read(path, as_version=4))
-            print(f"ran {path.name}", flush=True)
-        except Exception as error:  # CellExecutionError, a timeout, a dead kernel
-            text = re.sub(r"\\x1b\\[[0-9;]*m", "", str(error))  # no terminal colours
-            failures.append(f"{path.name}: {text[-3000:]}")
-    print("\\n\\n".join(failures))
-    sys.exit(1 if failures else 0)
-    """
-)
-
-
-def run(command, timeout, **kwargs):
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, **kwargs
-    )
-    assert result.returncode == 0, (
-        f"{' '.join(map(str, command))} failed:\n"
-        f"{result.stderr[-2000:]}\n{result.stdout[-8000:]}"
-    )
-    return result
-
-
-def run_every_notebook(zip_path, workdir):
-    """Unzip into `workdir`, make a venv from the zip's requirements.txt only, run every notebook."""
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(workdir)
-    folder = Path(workdir) / bundle.FOLDER
-    venv = folder / ".venv"
-    # A clean environment: nothing of the book's own .venv, and no kernelspec but the new venv's.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND", "JUPYTER_PATH")
-    }
-    env["JUPYTER_DATA_DIR"] = str(Path(workdir) / "jupyter-data")
-    run([sys.executable, "-m", "venv", venv], timeout=300, env=env)
-    python = venv / "bin" / "python"
-    run(
-        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        + ["-r", folder / "requirements.txt"],
-        timeout=1200,
-        env=env,
-        cwd=folder,
-    )
-    script = Path(workdir) / "run_every_notebook.py"
-    script.write_text(RUN_EVERY_NOTEBOOK)
-    return run([python, script, folder], timeout=3600, env=env, cwd=folder)
-
 
 @pytest.mark.notebooks
 def test_every_notebook_runs_from_the_zip_in_a_new_environment(zip_path, tmp_path):
-    result = run_every_notebook(zip_path, tmp_path)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(tmp_path)
+    result, _ = fresh_environment.run_every_notebook(tmp_path / bundle.FOLDER, tmp_path)
     ran = re.findall(r"^ran (\S+)$", result.stdout, re.M)
     pages = [Path(p).name for p in bundle.toc_files() if p.endswith(".ipynb")]
     assert ran == sorted(pages)

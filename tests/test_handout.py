@@ -12,12 +12,12 @@ ToUnicode map, which is all these tests need.
 """
 
 import html
-import importlib.util
 import re
 import unicodedata
 import zlib
 from pathlib import Path
 
+import handout
 import site_checks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,17 +27,6 @@ A4_POINTS = (595.28, 841.89)  # 210 x 297 mm
 PRINT_WIDTH = round((210 - 2 * 14) / 25.4 * 96)
 
 
-def load_handout():
-    """_ext/handout.py, loaded from its file (Sphinx loads it by `local_extensions`)."""
-    spec = importlib.util.spec_from_file_location(
-        "handout", ROOT / "_ext" / "handout.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-handout = load_handout()
 PAGE_HTML = f"{handout.PAGE}.html"
 
 

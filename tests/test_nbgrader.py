@@ -6,7 +6,7 @@
 The autograder's tests are hidden from students (removed from the released notebooks) and do not
 rely on files a student could change: nbgrader puts the tests back and overwrites the helper
 modules with the teacher's copies before it grades. The course is the one the student edition is
-released from (tests/test_student_edition.py builds it once per run); one `nbgrader autograde` run
+released from (the `released_course` fixture of tests/conftest.py, built once per run); one `nbgrader autograde` run
 grades the three submissions, each of which executes its notebooks once: the teacher's and the
 unchanged one hand in the chapters with a coding exercise, the wrong one chapters 3 and 7 only (a
 notebook missing from a submission scores zero)."""
@@ -18,7 +18,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
-from test_student_edition import released_course
 
 import student_edition
 
@@ -84,8 +83,8 @@ def only(notebooks):
 
 
 @pytest.fixture(scope="module")
-def gradebook(tmp_path_factory):
-    _, course = released_course(tmp_path_factory)
+def gradebook(released_course):
+    _, course = released_course
     source = course / "source" / student_edition.ASSIGNMENT
     released = course / "release" / student_edition.ASSIGNMENT
     submissions = {

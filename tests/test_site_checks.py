@@ -7,7 +7,6 @@ has changed (a unit test, no browser).
 """
 
 import base64
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -233,13 +232,10 @@ def test_a_missing_icon_or_stylesheet_is_caught(planted):
 
 @pytest.fixture
 def site_fixes():
-    """_ext/site_fixes.py, loaded from its file (Sphinx loads it by `local_extensions`)."""
-    spec = importlib.util.spec_from_file_location(
-        "site_fixes", ROOT / "_ext" / "site_fixes.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """_ext/site_fixes.py, the extension Sphinx loads by `local_extensions`."""
+    import site_fixes
+
+    return site_fixes
 
 
 def test_each_copied_template_matches_the_installed_theme(site_fixes):

@@ -4,19 +4,15 @@ saying so in a new virtual environment made from its own requirements.txt alone.
 The course is built once per test run (`released_course`) and shared with tests/test_nbgrader.py,
 which autogrades submissions in it: nbgrader's generate_assignment runs once."""
 
-import functools
-import os
 import re
 import shutil
-import sys
-import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_bundle import run
 
 import clean_notebooks
+import fresh_environment
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,25 +21,9 @@ BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 
 
-def released_course(tmp_path_factory):
-    """``(edition, course)``: the student edition as `make student` writes it, and the nbgrader
-    course it is released from; built once per test run, whichever test file asks first."""
-    return release_into(tmp_path_factory.getbasetemp())
-
-
-@functools.cache
-def release_into(basetemp):
-    edition, course = (
-        basetemp / "released" / "student",
-        basetemp / "released" / "nbgrader",
-    )
-    student_edition.write_student_edition(BOOK, edition, course=course)
-    return edition, course
-
-
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    return released_course(tmp_path_factory)[0]
+def edition(released_course):
+    return released_course[0]
 
 
 def solution_lines(cell):
@@ -121,35 +101,6 @@ def test_every_chapter_with_exercises_loses_its_solutions(edition):
 
 # --- A student's run: the released folder, a new environment from its requirements.txt alone ------
 
-RUN_AND_KEEP_EVERY_NOTEBOOK = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-
-    import nbclient
-    import nbformat
-
-    folder, executed = Path(sys.argv[1]), Path(sys.argv[2])
-
-    def run(notebook):
-        nbclient.NotebookClient(
-            notebook, timeout=300, kernel_name="python3",
-            resources={"metadata": {"path": str(folder)}},
-        ).execute()
-        return notebook
-
-    # The kernel the notebooks get is this new environment's, not another one on the machine.
-    probe = run(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
-    ]))
-    assert probe.cells[0].outputs[0]["text"].strip() == sys.prefix
-
-    for path in sorted(folder.glob("*.ipynb")):
-        nbformat.write(run(nbformat.read(path, as_version=4)), executed / path.name)
-        print(f"ran {path.name}", flush=True)
-    """
-)
-
 
 @pytest.mark.notebooks
 def test_every_student_notebook_runs_in_a_new_environment_and_unanswered_checks_say_so(
@@ -158,29 +109,9 @@ def test_every_student_notebook_runs_in_a_new_environment_and_unanswered_checks_
     """What a student does: a copy of the released folder, a virtual environment made from its
     requirements.txt alone (no `pip install -e .`, no path to the repository), every notebook run
     top to bottom in the folder. Nothing crashes, and every self-check says "not answered yet"."""
-    folder, executed = tmp_path / "student", tmp_path / "executed"
+    folder = tmp_path / "student"
     shutil.copytree(edition, folder)
-    executed.mkdir()
-    # Nothing of the book's own .venv, and no kernelspec but the new environment's.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND", "JUPYTER_PATH")
-    }
-    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-data")
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", venv], timeout=300, env=env)
-    python = venv / "bin" / "python"
-    run(
-        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        + ["-r", "requirements.txt"],
-        timeout=1200,
-        env=env,
-        cwd=folder,
-    )
-    script = tmp_path / "run_and_keep_every_notebook.py"
-    script.write_text(RUN_AND_KEEP_EVERY_NOTEBOOK)
-    result = run([python, script, folder, executed], timeout=1800, env=env, cwd=folder)
+    result, executed = fresh_environment.run_every_notebook(folder, tmp_path)
     assert re.findall(r"^ran (\S+)$", result.stdout, re.M) == [
         p.name for p in NOTEBOOKS
     ]
