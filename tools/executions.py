@@ -21,7 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXECUTIONS = defaultdict(list)  # notebook name -> purposes, one per execution
-NBVAL_KERNELS = defaultdict(list)  # notebook name -> (environment, OpenBLAS kernel) of nbval's runs
+# notebook name -> (environment, OpenBLAS kernel) of each of nbval's runs
+NBVAL_KERNELS = defaultdict(list)
 # Asked of nbval's kernel when it starts a notebook: where it runs, and with which OpenBLAS kernel.
 KERNEL_FACTS = {
     "prefix": "__import__('sys').prefix",
