@@ -1,10 +1,12 @@
 """Shared fixtures: one headless Chromium per session, the built website the browser tests visit,
 the reader's environment and its kernel, the released nbgrader course, and the page-weight report
-printed at the end of the run.
+printed at the end of the run. Then the fixtures of the tests of mlp_core: a tiny network worked
+out by hand, cases away from Leaky ReLU's kink, and a check that a network did not change.
 
 A test that uses the `browser` fixture is marked `browser` here, and skipped, with the reason in
 pytest's summary, where Chromium is missing."""
 
+import copy
 import functools
 import os
 import shutil
@@ -12,10 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import executions
 import fresh_environment
+import mlp_core
 import site_checks
 import student_edition
 
@@ -166,3 +170,64 @@ def reader_kernel(tmp_path_factory):
     if jupyter not in paths:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([jupyter, *filter(None, paths)])
     return fresh_environment.KERNEL
+
+
+# ---------------------------------------------------------------------------------------------
+# mlp_core
+
+
+@pytest.fixture
+def tiny_network():
+    """[1, 1, 1] with W1 = 0.5, b1 = 0.1, W2 = 2, b2 = -0.5 and alpha = 0.01, on the book's data.
+
+    Every number the tests expect from it is worked out by hand in a comment beside the assert.
+    """
+    network = mlp_core.NeuralNetwork([1, 1, 1], alpha=0.01, seed=0)
+    network.weights = [np.array([[0.5]]), np.array([[2.0]])]
+    network.biases = [np.array([[0.1]]), np.array([[-0.5]])]
+    return network
+
+
+@pytest.fixture(scope="session")
+def smooth_case():
+    """``smooth_case(layer_sizes, alpha, n_samples, seed)`` -> (network, X, Y): weights of order 1
+    and data whose hidden pre-activations all lie at least 0.01 from Leaky ReLU's kink at 0, so
+    that centred differences and small steps never cross it."""
+
+    def draw(layer_sizes, alpha, n_samples, seed):
+        rng = np.random.default_rng(seed)
+        for _ in range(100):
+            network = mlp_core.NeuralNetwork(layer_sizes, alpha=alpha, seed=seed)
+            network.weights = [rng.standard_normal(W.shape) for W in network.weights]
+            network.biases = [rng.standard_normal(b.shape) for b in network.biases]
+            X = rng.standard_normal((layer_sizes[0], n_samples))
+            Y = rng.standard_normal((layer_sizes[-1], n_samples))
+            _, zs = network.forward_pass(X)
+            if min((np.abs(Z).min() for Z in zs[:-1]), default=np.inf) > 1e-2:
+                return network, X, Y
+        raise AssertionError("could not draw a case away from the kink")
+
+    return draw
+
+
+@pytest.fixture
+def unchanged():
+    """``still = unchanged(network)`` records the network; ``still()`` fails if its layer sizes,
+    alpha, weights or biases differ from that record by a single bit."""
+
+    def record(network):
+        kept = copy.deepcopy(
+            (network.layer_sizes, network.alpha, network.weights, network.biases)
+        )
+
+        def check():
+            assert (network.layer_sizes, network.alpha) == kept[:2]
+            assert len(network.weights) == len(kept[2])
+            assert len(network.biases) == len(kept[3])
+            for got, want in zip(network.weights + network.biases, kept[2] + kept[3]):
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+
+        return check
+
+    return record
