@@ -1,0 +1,221 @@
+"""What book/checks.py's runner does for every record: a new exercise is a record (the module
+docstring's example runs end to end), no argument may change in place, the cases are made anew on
+each run, one tolerance decides, and every check the chapters call is a record."""
+
+import copy
+import inspect
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from answers import (
+    backward,
+    derivative,
+    div_backward,
+    forward,
+    gradient_step,
+    layer_shapes,
+    mse,
+    not_yet,
+    parameter_count,
+    softmax,
+    spreads,
+    train,
+    verdict,
+)
+
+import checks
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+
+
+def documented_exercise():
+    """The record that the module docstring shows for a new exercise, made from its text."""
+    block = re.search(r"::\n\n((?:    .*\n|\n)+)", checks.__doc__).group(1)
+    namespace = dict(vars(checks))
+    exec(re.sub(r"(?m)^    ", "", block), namespace)
+    return namespace["check_cube"]
+
+
+def raises(z):
+    return z[3, 3]
+
+
+def cubes_in_place(z):
+    z **= 3
+    return z
+
+
+@pytest.mark.parametrize(
+    "answer, said",
+    [
+        (lambda z: z**3, "Right: Your cube matches mlp_core on every test case."),
+        (lambda z: 3 * z**2, "Not yet: for x = 0.5 it gives the slope."),
+        (
+            lambda z: z**2,
+            "Not yet: for x = 0.5, the values differ from mlp_core's (largest gap 0.125).",
+        ),
+        (
+            cubes_in_place,
+            "Not yet: it changed its argument z in place; leave z as it was and return a "
+            "new result.",
+        ),
+        (
+            lambda z: None,
+            "Not yet: for x = 0.5 it returns None, so a `return` line may be missing at the "
+            "end of your function.",
+        ),
+        (
+            lambda z: (z**3).tolist(),
+            "Not yet: for x = 0.5, the result is a list; return a numpy array of shape (1, 1) "
+            "(np.array turns a list into one).",
+        ),
+        (
+            raises,
+            f"Not yet: your function raised IndexError on line "
+            f"{raises.__code__.co_firstlineno + 1}: `return z[3, 3]` — index 3 is out of "
+            "bounds for axis 0 with size 1 (called with an array of shape (1, 1)).",
+        ),
+    ],
+    ids=["right", "slip", "differs", "in place", "None", "list", "raises"],
+)
+def test_a_new_exercise_is_a_record(answer, said, capsys):
+    check = documented_exercise()
+    assert isinstance(check, checks.Exercise)
+    assert check.__doc__ == "Exercise 15.2: ``function(z)`` -> z cubed, element-wise."
+    passed, out = verdict(check, answer, capsys)
+    assert out == said + "\n"
+
+
+# Each exercise, answered right from copies of its arguments, after which the answer changes one of
+# them (by index) in place. Exercise 10.2 is missing: its arguments, f, x and eps, cannot change.
+IN_PLACE = [
+    (checks.check_gradient_step, gradient_step, 1, "it changed its argument gradient in place"),
+    (checks.check_gradient_step, gradient_step, 0, "it changed the parameter array it was given"),
+    (checks.check_layer_shapes, layer_shapes, 0, "it changed its argument layer_sizes in place"),
+    (checks.check_leaky_relu_derivative, derivative, 0, "it changed its argument z in place"),
+    (checks.check_parameter_count, parameter_count, 0, "it changed its argument layer_sizes"),
+    (checks.check_forward_pass, forward, 2, "it changed its argument X in place"),
+    (checks.check_forward_pass, forward, 0, "it changed its argument weights in place"),
+    (checks.check_mse, mse, 1, "it changed its argument Y_hat in place"),
+    (checks.check_backward_pass, backward, 1, "it changed the weights or biases it was given"),
+    (checks.check_backward_pass, backward, 3, "it changed its argument Y in place"),
+    (checks.check_training_loop, train, 1, "it changed its argument X in place"),
+    (checks.check_div_backward, div_backward, 2, "it changed an array it was given"),
+    (checks.check_layer_spreads, spreads, 0, "it changed its argument network in place"),
+    (checks.check_softmax, softmax, 0, "it changed the array Z it was given"),
+]  # fmt: skip
+
+
+def change(value):
+    """Change ``value`` in place: an array, a list (of arrays), or a network's first weights."""
+    if isinstance(value, np.ndarray):
+        value += 1.0
+    elif isinstance(value, list) and isinstance(value[0], np.ndarray):
+        value[0] += 1.0
+    elif isinstance(value, list):
+        value.append(1)
+    else:
+        value.weights[0] += 1.0
+
+
+@pytest.mark.parametrize("check, right, index, words", IN_PLACE)
+def test_an_answer_that_changes_an_argument_in_place_is_told(
+    check, right, index, words, capsys
+):
+    def answer(*args):
+        result = right(*copy.deepcopy(args))
+        change(args[index])
+        return result
+
+    assert words in not_yet(check, answer, capsys)
+
+
+def test_a_training_loop_may_change_its_network(capsys):
+    assert checks.check_training_loop.may_change == ("network",)
+    assert verdict(checks.check_training_loop, train, capsys)[0] is True
+
+
+def test_each_run_starts_from_fresh_cases_and_says_the_same(capsys):
+    def changes_z(z, alpha):
+        z[:] = derivative(z, alpha)
+        return z
+
+    for _ in range(2):
+        not_yet(checks.check_leaky_relu_derivative, changes_z, capsys)
+        assert verdict(checks.check_leaky_relu_derivative, derivative, capsys) == (
+            True,
+            "Right: Your Leaky ReLU derivative matches mlp_core on every test case.\n",
+        )
+
+
+@pytest.mark.parametrize(
+    "check, right, looser",
+    [
+        (checks.check_gradient_step, gradient_step, False),
+        (checks.check_softmax, softmax, False),
+        (checks.check_div_backward, div_backward, True),
+    ],
+)
+def test_one_tolerance_loosened_only_where_the_reference_is_approximate(
+    check, right, looser, capsys
+):
+    def off_by(factor):
+        def answer(*args):
+            result = right(*args)
+            if isinstance(result, tuple):
+                return tuple(part * factor for part in result)
+            return result * factor
+
+        return answer
+
+    assert verdict(check, off_by(1 + 1e-12), capsys)[0] is True  # rounding
+    assert (
+        verdict(check, off_by(1 + 5e-7), capsys)[0] is looser
+    )  # 12.2: 1e-6, else 1e-7
+    assert "largest gap" in not_yet(check, off_by(1 + 1e-4), capsys)
+
+
+def called_checks():
+    """The names of the checks the chapters call (their exercises and hidden tests)."""
+    sources = [
+        cell.source
+        for path in sorted(BOOK.glob("*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+    ]
+    return sorted(set(re.findall(r"checks\.(check_\w+)\(", "\n".join(sources))))
+
+
+def test_every_check_the_chapters_call_is_a_record_taking_the_function():
+    records = sorted(name for name in vars(checks) if name.startswith("check_"))
+    assert called_checks() == records and len(records) == 12
+    for name in records:
+        check = getattr(checks, name)
+        assert isinstance(check, checks.Exercise)
+        assert str(inspect.signature(check)) == "(function)"
+        assert check.__doc__.startswith(f"Exercise {check.number}: ``function(")
+        assert f"# Exercise {check.number}: " in "\n".join(
+            cell.source
+            for path in BOOK.glob(f"{int(check.number.split('.')[0]):02d}_*.ipynb")
+            for cell in nbformat.read(path, as_version=4).cells
+        )
+
+
+@pytest.mark.parametrize("name", ["check_mse", "check_div_backward", "check_softmax"])
+def test_something_else_than_a_function_is_told(name, capsys):
+    out = not_yet(getattr(checks, name), np.zeros((2, 2)), capsys)
+    assert "pass your function itself, e.g. check(my_function); got ndarray" in out
+
+
+def test_the_parts_of_backward_pass_are_read_and_named(capsys):
+    """A pair's parts are read one by one, and a wrong one is named with its layer."""
+
+    def wrong_dB1(*args):
+        dW, dB = backward(*args)
+        return dW, dB[:1] + [dB[1] + 1.0]
+
+    assert "for layer sizes [1, 1, 1], dB[1] differ from mlp_core's" in not_yet(
+        checks.check_backward_pass, wrong_dB1, capsys
+    )
