@@ -51,7 +51,7 @@ def cubes_in_place(z):
 @pytest.mark.parametrize(
     "answer, said",
     [
-        (lambda z: z**3, "Right: Your cube matches mlp_core on every test case."),
+        (lambda z: z**3, "Right: Your cube matches z**3 on every test case."),
         (lambda z: 3 * z**2, "Not yet: for x = 0.5 it gives the slope."),
         (
             lambda z: z**2,
@@ -179,28 +179,24 @@ def test_one_tolerance_loosened_only_where_the_reference_is_approximate(
 
 
 def called_checks():
-    """The names of the checks the chapters call (their exercises and hidden tests)."""
-    sources = [
-        cell.source
-        for path in sorted(BOOK.glob("*.ipynb"))
-        for cell in nbformat.read(path, as_version=4).cells
-    ]
-    return sorted(set(re.findall(r"checks\.(check_\w+)\(", "\n".join(sources))))
+    """``{check name: the numbers of the chapters that call it}``, from the chapters' code cells."""
+    called = {}
+    for path in sorted(BOOK.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for name in re.findall(r"checks\.(check_\w+)\(", cell.source):
+                called.setdefault(name, set()).add(int(path.name[:2]))
+    return called
 
 
-def test_every_check_the_chapters_call_is_a_record_taking_the_function():
-    records = sorted(name for name in vars(checks) if name.startswith("check_"))
-    assert called_checks() == records and len(records) == 12
-    for name in records:
+def test_every_check_the_chapters_call_is_a_record_of_its_chapter():
+    records = {name for name in vars(checks) if name.startswith("check_")}
+    assert set(called_checks()) == records
+    for name, chapters in called_checks().items():
         check = getattr(checks, name)
         assert isinstance(check, checks.Exercise)
         assert str(inspect.signature(check)) == "(function)"
         assert check.__doc__.startswith(f"Exercise {check.number}: ``function(")
-        assert f"# Exercise {check.number}: " in "\n".join(
-            cell.source
-            for path in BOOK.glob(f"{int(check.number.split('.')[0]):02d}_*.ipynb")
-            for cell in nbformat.read(path, as_version=4).cells
-        )
+        assert chapters == {int(check.number.split(".")[0])}, name
 
 
 @pytest.mark.parametrize("name", ["check_mse", "check_div_backward", "check_softmax"])
