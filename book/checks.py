@@ -1,18 +1,18 @@
 """Self-checks for the coding exercises of the chapters: each says whether your function is right.
 
 ``checks.check_softmax(my_softmax)`` runs your function on fresh cases, compares each result with a
-reference (``mlp_core``, or centred differences) and prints one sentence: that it is right, or what
-is wrong (the shape, the value in which case, a known slip and its hint, an argument it changed, a
-global it reads, the exception it raised and on which line), never a traceback. It returns True or
-False.
+reference (``mlp_core``, or centred differences) and prints one sentence, never a traceback: that it
+is right, or what is wrong (the shape, the value in which case, a known slip and its hint, an
+argument it changed, a global it reads, the exception it raised and on which line). It returns True
+or False.
 
-One record per exercise, one runner: each ``check_*`` at the end is an ``Exercise``, the record of
-what differs from one exercise to the next, and ``_judge`` runs them all alike. For each case it
-calls the answer and says if it raised, called a network method it must not, changed an argument
-(each is copied before the call and compared after) or returned None; it reads the result
-(``read``), compares it with the right one within one tolerance (``_close``), and for a wrong one
-tries the known slips in order before saying how far off it is. On its own, before any case, an
-answer that only calls the ``mlp_core`` function it should write is refused (``_refuse_borrowed``).
+Each ``check_*`` at the end is an ``Exercise``: a record of what differs from one exercise to the
+next. One runner, ``_judge``, runs them all alike. For each case it calls the answer and says if it
+raised, called a network method it must not, changed an argument (each is copied before the call
+and compared after) or returned None; it reads the result (``read``), compares it with the right
+one within one tolerance (``_close``), and for a wrong one tries the known slips in order before
+saying how far off it is. On its own, before any case, an answer that only calls the ``mlp_core``
+function it should write is refused (``_refuse_borrowed``).
 
 To add an exercise, add its record at the end, named as the chapter calls it::
 
@@ -25,21 +25,13 @@ To add an exercise, add its record at the end, named as the chapter calls it::
         slips=[(lambda got, case: _close(got, 3 * case.x**2), "for {label} it gives the slope.")],
     )
 
-- A ``Case`` holds the answer's ``args``, the ``label`` that sentences name it by ("for <label>"),
-  the right result ``want`` (as ``read`` returns it) and any fact the slips need. A case judged on
-  several calls together gives ``calls``, a list of argument tuples; its result is a list.
-- ``read``: which results are accepted and what is said of others: ``_array()`` (the default: an
-  array shaped like ``want``; ``lists=True`` accepts a list, ``finite=False`` leaves NaN to the
-  slips), ``_number("one number")``, ``_pair(...)``, or a function ``(got, case)``.
-- ``slips``: ``(test, hint)`` pairs; ``hint`` is formatted with ``got`` and the case's fields, or is
-  a function ``(got, case)``. ``differs``: what is said when no slip fits (default: the largest
-  gap). ``close``: a looser tolerance only where the reference is approximate; say why. The other
-  fields are described in ``Exercise``: ``borrowed`` (the ``mlp_core`` names and network methods
-  an answer must not just call), ``watch`` (network methods not to call even from a helper),
-  ``may_change`` and ``changed`` (the arguments it may change in place, and what is said if it
-  changes another).
-tests/test_checks_runner.py plants a record and runs it end to end; the new exercise's right answer
-and slips get their tests in tests/test_checks_exercises.py.
+A ``Case`` holds the answer's ``args`` (or ``calls``, a list of them, for calls judged together:
+the result is then a list), the ``label`` sentences name it by, the right result ``want`` (as
+``read`` returns it) and the facts the slips need. ``read`` is ``_array()`` by default (``lists``,
+``finite``), ``_number(...)``, ``_pair(...)`` or a function of its own; a slip is ``(test, hint)``,
+the hint formatted with ``got`` and the case's fields, or a function. The other fields are in
+``Exercise``. tests/test_checks_runner.py runs this example end to end; the new exercise's right
+answer and slips get their tests in tests/test_checks_exercises.py.
 """
 
 import contextlib
@@ -798,22 +790,9 @@ check_centred_difference = Exercise(
 )
 
 
-def _centred_gradients(f, arrays, eps=1e-6):
-    """Centred differences of the number ``f(*arrays)`` with respect to every entry of each array."""
-    gradients = []
-    for which, array in enumerate(arrays):
-        gradient = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            plus, minus = [a.copy() for a in arrays], [a.copy() for a in arrays]
-            plus[which][index] += eps
-            minus[which][index] -= eps
-            gradient[index] = (f(*plus) - f(*minus)) / (2 * eps)
-        gradients.append(gradient)
-    return gradients
-
-
 # Exercise 12.2's reference is itself approximate: centred differences with a step of 1e-6 are off
-# by rounding (about 1e-16 / 1e-6 = 1e-10 of the sum) and by the step squared: a looser bound.
+# by rounding (about 1e-16 / 1e-6 = 1e-10) and by the step squared; so a looser bound.
+_STEP = 1e-6
 _close_to_differences = functools.partial(_close, rtol=1e-6, atol=1e-8)
 
 
@@ -823,7 +802,9 @@ def _div_backward_cases():
         a = rng.standard_normal(shape)
         b = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape)
         upstream = rng.standard_normal(shape)
-        da, db = _centred_gradients(lambda a, b, upstream=upstream: float(np.sum(upstream * a / b)), [a, b])
+        # Centred differences of sum(upstream * a / b), entry by entry: each term holds one entry.
+        da = upstream * ((a + _STEP) / b - (a - _STEP) / b) / (2 * _STEP)
+        db = upstream * (a / (b + _STEP) - a / (b - _STEP)) / (2 * _STEP)
         yield Case(args=(a, b, upstream), label=f"arrays of shape {shape}", want=[da, db], swapped=[db, da],
                    local=[da / upstream, db / upstream], db_signed=-db, db_once=db * b, db_no_a=db / a)
 
