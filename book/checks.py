@@ -99,29 +99,21 @@ class Exercise:
     arguments: tuple  # the names of the answer's arguments, in order
     returns: str  # what the answer returns, in words (for the docstring)
     right: str  # the verdict on a right answer, before " on every test case."
-    cases: Callable  # () -> the cases (Case), made anew on each run
-    read: Callable = (
-        None  # (result, case) -> the result read, or _Wrong (default: _array())
-    )
+    cases: Callable  # () -> the cases, made anew on each run
+    read: Callable = None  # (got, case) -> the result read; default _array()
     slips: Sequence = ()  # (test, hint) pairs, tried in order on a wrong result
-    differs: Callable | str = None  # said when no slip fits (default: the largest gap)
+    differs: Callable | str = None  # said if no slip fits; default: the largest gap
     close: Callable = _close  # the tolerance
-    borrowed: tuple = (
-        None  # (how, mlp_core's names, network methods) it must not just call
-    )
-    watch: tuple = (
-        (),
-        "",
-    )  # (network methods, hint {method}): not to call, even from a helper
+    borrowed: tuple = None  # (how, mlp_core names, network methods) not to just call
+    watch: tuple = ((), "")  # (network methods, hint): not to call, even from a helper
     may_change: tuple = ()  # the arguments it may change in place (a network it trains)
-    changed: dict = dataclasses.field(
-        default_factory=dict
-    )  # argument -> sentence ({name})
+    changed: dict = None  # argument -> what is said if it changes; default _CHANGED
     about: str = ""  # more words for the docstring
 
     def __post_init__(self):
         self.read = self.read or _array()
         self.differs = self.differs or _values_differ
+        self.changed = self.changed or {}
         call = f"``function({', '.join(self.arguments)})``"
         self.__doc__ = f"Exercise {self.number}: {call} -> {self.returns}.{self.about}"
 
