@@ -7,24 +7,11 @@ import inspect
 import re
 from pathlib import Path
 
+import answers
 import nbformat
 import numpy as np
 import pytest
-from answers import (
-    backward,
-    derivative,
-    div_backward,
-    forward,
-    gradient_step,
-    layer_shapes,
-    mse,
-    not_yet,
-    parameter_count,
-    softmax,
-    spreads,
-    train,
-    verdict,
-)
+from answers import not_yet, verdict
 
 import checks
 
@@ -92,20 +79,20 @@ def test_a_new_exercise_is_a_record(answer, said, capsys):
 # Each exercise, answered right from copies of its arguments, after which the answer changes one of
 # them (by index) in place. Exercise 10.2 is missing: its arguments, f, x and eps, cannot change.
 IN_PLACE = [
-    (checks.check_gradient_step, gradient_step, 1, "it changed its argument gradient in place"),
-    (checks.check_gradient_step, gradient_step, 0, "it changed the parameter array it was given"),
-    (checks.check_layer_shapes, layer_shapes, 0, "it changed its argument layer_sizes in place"),
-    (checks.check_leaky_relu_derivative, derivative, 0, "it changed its argument z in place"),
-    (checks.check_parameter_count, parameter_count, 0, "it changed its argument layer_sizes"),
-    (checks.check_forward_pass, forward, 2, "it changed its argument X in place"),
-    (checks.check_forward_pass, forward, 0, "it changed its argument weights in place"),
-    (checks.check_mse, mse, 1, "it changed its argument Y_hat in place"),
-    (checks.check_backward_pass, backward, 1, "it changed the weights or biases it was given"),
-    (checks.check_backward_pass, backward, 3, "it changed its argument Y in place"),
-    (checks.check_training_loop, train, 1, "it changed its argument X in place"),
-    (checks.check_div_backward, div_backward, 2, "it changed an array it was given"),
-    (checks.check_layer_spreads, spreads, 0, "it changed its argument network in place"),
-    (checks.check_softmax, softmax, 0, "it changed the array Z it was given"),
+    (checks.check_gradient_step, answers.gradient_step, 1, "it changed its argument gradient in place"),
+    (checks.check_gradient_step, answers.gradient_step, 0, "it changed the parameter array it was given"),
+    (checks.check_layer_shapes, answers.layer_shapes, 0, "it changed its argument layer_sizes in place"),
+    (checks.check_leaky_relu_derivative, answers.derivative, 0, "it changed its argument z in place"),
+    (checks.check_parameter_count, answers.parameter_count, 0, "it changed its argument layer_sizes"),
+    (checks.check_forward_pass, answers.forward, 2, "it changed its argument X in place"),
+    (checks.check_forward_pass, answers.forward, 0, "it changed its argument weights in place"),
+    (checks.check_mse, answers.mse, 1, "it changed its argument Y_hat in place"),
+    (checks.check_backward_pass, answers.backward, 1, "it changed the weights or biases it was given"),
+    (checks.check_backward_pass, answers.backward, 3, "it changed its argument Y in place"),
+    (checks.check_training_loop, answers.train, 1, "it changed its argument X in place"),
+    (checks.check_div_backward, answers.div_backward, 2, "it changed an array it was given"),
+    (checks.check_layer_spreads, answers.spreads, 0, "it changed its argument network in place"),
+    (checks.check_softmax, answers.softmax, 0, "it changed the array Z it was given"),
 ]  # fmt: skip
 
 
@@ -135,17 +122,19 @@ def test_an_answer_that_changes_an_argument_in_place_is_told(
 
 def test_a_training_loop_may_change_its_network(capsys):
     assert checks.check_training_loop.may_change == ("network",)
-    assert verdict(checks.check_training_loop, train, capsys)[0] is True
+    assert verdict(checks.check_training_loop, answers.train, capsys)[0] is True
 
 
 def test_each_run_starts_from_fresh_cases_and_says_the_same(capsys):
     def changes_z(z, alpha):
-        z[:] = derivative(z, alpha)
+        z[:] = answers.derivative(z, alpha)
         return z
 
     for _ in range(2):
         not_yet(checks.check_leaky_relu_derivative, changes_z, capsys)
-        assert verdict(checks.check_leaky_relu_derivative, derivative, capsys) == (
+        assert verdict(
+            checks.check_leaky_relu_derivative, answers.derivative, capsys
+        ) == (
             True,
             "Right: Your Leaky ReLU derivative matches mlp_core on every test case.\n",
         )
@@ -154,9 +143,9 @@ def test_each_run_starts_from_fresh_cases_and_says_the_same(capsys):
 @pytest.mark.parametrize(
     "check, right, looser",
     [
-        (checks.check_gradient_step, gradient_step, False),
-        (checks.check_softmax, softmax, False),
-        (checks.check_div_backward, div_backward, True),
+        (checks.check_gradient_step, answers.gradient_step, False),
+        (checks.check_softmax, answers.softmax, False),
+        (checks.check_div_backward, answers.div_backward, True),
     ],
 )
 def test_one_tolerance_loosened_only_where_the_reference_is_approximate(
@@ -209,7 +198,7 @@ def test_the_parts_of_backward_pass_are_read_and_named(capsys):
     """A pair's parts are read one by one, and a wrong one is named with its layer."""
 
     def wrong_dB1(*args):
-        dW, dB = backward(*args)
+        dW, dB = answers.backward(*args)
         return dW, dB[:1] + [dB[1] + 1.0]
 
     assert "for layer sizes [1, 1, 1], dB[1] differ from mlp_core's" in not_yet(
