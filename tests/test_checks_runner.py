@@ -3,6 +3,7 @@ docstring's example runs end to end), no argument may change in place, the cases
 each run, one tolerance decides, and every check the chapters call is a record."""
 
 import copy
+import dataclasses
 import inspect
 import re
 from pathlib import Path
@@ -120,8 +121,12 @@ def test_an_answer_that_changes_an_argument_in_place_is_told(
     assert words in not_yet(check, answer, capsys)
 
 
-def test_a_training_loop_may_change_its_network(capsys):
+def test_only_the_arguments_a_record_names_may_change(capsys):
+    """A training loop trains the network it is given: 9.2's may_change allows it, nothing else."""
     assert verdict(checks.check_training_loop, answers.train, capsys)[0] is True
+    strict = dataclasses.replace(checks.check_training_loop, may_change=())
+    out = not_yet(strict, answers.train, capsys)
+    assert "it changed its argument network in place" in out
 
 
 def test_each_run_starts_from_fresh_cases_and_says_the_same(capsys):
