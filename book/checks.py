@@ -27,11 +27,11 @@ To add an exercise, add its record at the end, named as the chapter calls it::
 
 A ``Case`` holds the answer's ``args`` (or ``calls``, a list of them, for calls judged together:
 the result is then a list), the ``label`` sentences name it by, the right result ``want`` (as
-``read`` returns it) and the facts the slips need. ``read`` is ``_array()`` by default (``lists``,
-``finite``), ``_number(...)``, ``_pair(...)`` or a function of its own; a slip is ``(test, hint)``,
-the hint formatted with ``got`` and the case's fields, or a function. The other fields are in
-``Exercise``. tests/test_checks_runner.py runs this example end to end; the new exercise's right
-answer and slips get their tests in tests/test_checks_exercises.py.
+``read`` returns it) and the facts the slips need. ``read`` is ``_array()`` by default, or
+``_number(what)``, ``_pair(...)`` or a function of its own (``finite=False`` leaves NaN to the
+slips); a slip is ``(test, hint)``, the hint formatted with ``got`` and the case's fields, or a
+function. The other fields are in ``Exercise``. tests/test_checks_runner.py runs this example end
+to end; the new exercise's right answer and slips get their tests in tests/test_checks_exercises.py.
 """
 
 import contextlib
@@ -315,22 +315,23 @@ def _array(lists=False, finite=True):
     )
 
 
-def _as_number(got, label, what):
-    """``got`` as a float, or a sentence about what it is instead (a list, NaN, ...)."""
+def _as_number(got, label, what, finite=True):
+    """``got`` as a float, or a sentence about what it is instead (a list, NaN, ...); ``finite``:
+    NaN is wrong (left to the slips otherwise)."""
     if isinstance(got, (list, tuple, str, dict, set)) or np.size(got) != 1:
         raise _Wrong(f"for {label} it returns {_kind(got)}; return {what}.")
     try:
         number = float(np.asarray(got, dtype=float).ravel()[0])
     except (TypeError, ValueError):
         raise _Wrong(f"for {label} it returns {_kind(got)}; return {what}.") from None
-    if np.isnan(number):
+    if finite and np.isnan(number):
         raise _Wrong(f"for {label} it returns NaN (not a number): {_NAN}.")
     return number
 
 
-def _number(what):
+def _number(what, finite=True):
     """Read a result that is one number; ``what`` says which, e.g. "one whole number"."""
-    return lambda got, case: _as_number(got, case.label, what)
+    return lambda got, case: _as_number(got, case.label, what, finite)
 
 
 def _as_array_list(got, want, name, label):
