@@ -77,6 +77,30 @@ def test_a_new_exercise_is_a_record(answer, said, capsys):
     assert out == said + "\n"
 
 
+@pytest.mark.parametrize("finite", [True, False])
+@pytest.mark.parametrize(
+    "reader, want",
+    [
+        (lambda finite: checks._number("one number", finite=finite), 1.0),
+        (lambda finite: checks._array(finite=finite), np.ones((1, 1))),
+    ],
+    ids=["number", "array"],
+)
+def test_a_reader_says_nan_itself_or_leaves_it_to_the_slips(
+    reader, want, finite, capsys
+):
+    def cases():
+        yield checks.Case(args=(1.0,), label="x = 1.0", want=want)
+
+    check = checks.Exercise(
+        "15.3", ("x",), "x", "Your x matches", cases,
+        read=reader(finite),
+        slips=[(lambda got, case: np.isnan(got).all(), "for {label} NaN is this slip.")],
+    )  # fmt: skip
+    said = "NaN (not a number)" if finite else "for x = 1.0 NaN is this slip."
+    assert said in not_yet(check, lambda x: np.full(np.shape(want), np.nan), capsys)
+
+
 # Each exercise, answered right from copies of its arguments, after which the answer changes one of
 # them (by index) in place. Exercise 10.2 is missing: its arguments, f, x and eps, cannot change.
 IN_PLACE = [
