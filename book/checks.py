@@ -785,19 +785,19 @@ check_centred_difference = Exercise(
 
 # Exercise 12.2's reference is itself approximate: centred differences with a step of 1e-6 are off
 # by rounding (about 1e-16 / 1e-6 = 1e-10) and by the step squared; so a looser bound.
-_STEP = 1e-6
+_REFERENCE_STEP = 1e-6
 _close_to_differences = functools.partial(_close, rtol=1e-6, atol=1e-8)
 
 
-def _div_backward_cases():
+def _div_backward_cases(h=_REFERENCE_STEP):
     rng = np.random.default_rng(120)
     for shape in ((1, 1), (2, 3), (4, 2)):
         a = rng.standard_normal(shape)
         b = rng.choice([-1.0, 1.0], shape) * rng.uniform(0.5, 2.0, shape)
         upstream = rng.standard_normal(shape)
-        # Centred differences of sum(upstream * a / b), entry by entry: each term holds one entry.
-        da = upstream * ((a + _STEP) / b - (a - _STEP) / b) / (2 * _STEP)
-        db = upstream * (a / (b + _STEP) - a / (b - _STEP)) / (2 * _STEP)
+        # Centred differences of sum(upstream * a / b) with step h, entry by entry (a term an entry).
+        da = upstream * ((a + h) / b - (a - h) / b) / (2 * h)
+        db = upstream * (a / (b + h) - a / (b - h)) / (2 * h)
         yield Case(args=(a, b, upstream), label=f"arrays of shape {shape}", want=[da, db], swapped=[db, da],
                    local=[da / upstream, db / upstream], db_signed=-db, db_once=db * b, db_no_a=db / a)
 
