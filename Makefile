@@ -22,13 +22,15 @@ check: lint
 # Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
 # OpenBLAS's generic kernel; the website's build runs them under the machine's own kernel, and
-# tests/test_same_numbers.py compares the two with the committed notebooks.
+# tests/test_same_numbers.py compares the two with the committed notebooks. pytest-xdist runs the
+# test files in parallel, one worker per core (at most 4), each file in one worker.
 READER := _build/reader
 test: lint
 	$(BIN)/python tools/fresh_environment.py $(READER)
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
-	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval tests $(READER)/notebooks
+	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
+	  --numprocesses auto --maxprocesses 4 --dist loadgroup tests $(READER)/notebooks
 
 # The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
 # solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.

@@ -7,6 +7,7 @@ A test that uses the `browser` fixture is marked `browser` here, and skipped, wi
 pytest's summary, where Chromium is missing."""
 
 import copy
+import fcntl
 import functools
 import os
 import shutil
@@ -31,10 +32,15 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none)."""
+    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
+    keep each file's tests together when pytest-xdist runs them in parallel (`--dist loadgroup`):
+    nbval's cells of one notebook share its kernel, and a file's tests share its fixtures. Files
+    that share a costly fixture name their group themselves (`xdist_group`)."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(str(item.path)))
 
 
 @functools.cache
@@ -77,6 +83,19 @@ def page_weights(request):
     return request.config.stash.setdefault(PAGE_WEIGHTS, {})
 
 
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker, hand the page weights to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["page_weights"] = session.config.stash.get(PAGE_WEIGHTS, {})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    weights = getattr(node, "workeroutput", {}).get("page_weights", {})
+    node.config.stash.setdefault(PAGE_WEIGHTS, {}).update(weights)
+
+
 def pytest_terminal_summary(terminalreporter, config):
     weights = config.stash.get(PAGE_WEIGHTS, {})
     if not weights:
@@ -112,6 +131,16 @@ def built_site():
             pytest.fail(f"BOOK_HTML_DIR={html} holds no built book", pytrace=False)
         return html
     html = ROOT / "_build" / "html"
+    (ROOT / "_build").mkdir(exist_ok=True)
+    # One build, whichever pytest-xdist worker asks first: the others wait, then find it fresh.
+    with open(ROOT / "_build" / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_if_stale(html)
+    return html
+
+
+def build_if_stale(html):
+    """Build the book into `html` (strictly, as `make book` does) if a source is newer."""
     pages = list(html.rglob("*.html")) if html.is_dir() else []
     if not pages or newest_mtime([ROOT / s for s in SOURCES]) > max(
         p.stat().st_mtime for p in pages
@@ -134,7 +163,6 @@ def built_site():
         executions.record(
             [p.name for p in (ROOT / "book").glob("*.ipynb")], "website build"
         )
-    return html
 
 
 @pytest.fixture(scope="session")
