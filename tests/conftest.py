@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,6 @@ import site_checks
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["book", "mlp_core.py", "_config.yml", "_toc.yml", "_ext", "_extra"]
 
 PAGE_WEIGHTS = pytest.StashKey[dict]()
 
@@ -102,64 +102,55 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"{size:>12,} B  {size / 2**20:5.2f} MiB  {page}")
 
 
-def newest_mtime(paths):
-    """The latest change among these files and folders (caches and hidden files left out)."""
-    files = [f for path in paths for f in [path, *path.rglob("*")] if f.exists()]
-    ignored = [
-        f
-        for f in files
-        if any(p.startswith((".", "__pycache__")) for p in f.relative_to(ROOT).parts)
-    ]
-    return max((f.stat().st_mtime for f in set(files) - set(ignored)), default=0)
-
-
 @pytest.fixture(scope="session")
-def built_site():
-    """The built website: $BOOK_HTML_DIR, or _build/html, built now if missing or out of date.
+def built_site(tmp_path_factory):
+    """The built website: $BOOK_HTML_DIR, or _build/html, built now (once per test run).
 
-    The build executes every chapter with the machine's own OpenBLAS kernel; what it computed is
-    kept in _build/jupyter_execute/ (tests/test_same_numbers.py compares it with the notebooks).
+    The build is Sphinx's incremental one: it executes the chapters that changed, or every
+    chapter when the code they run changed (_ext/code_dependencies.py), each with the machine's
+    own OpenBLAS kernel, and keeps what it computed in _build/jupyter_execute/
+    (tests/test_same_numbers.py compares that with the notebooks).
     """
     if os.environ.get("BOOK_HTML_DIR"):
         html = Path(os.environ["BOOK_HTML_DIR"])
         if not (html / "index.html").is_file():
             pytest.fail(f"BOOK_HTML_DIR={html} holds no built book", pytrace=False)
         return html
-    html = ROOT / "_build" / "html"
-    (ROOT / "_build").mkdir(exist_ok=True)
-    # One build, whichever pytest-xdist worker asks first: the others wait, then find it fresh.
-    with open(ROOT / "_build" / ".build.lock", "w") as lock:
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    # One build, whichever pytest-xdist worker asks first: the others wait for it.
+    with open(shared / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        build_if_stale(html)
-    return html
+        if not (shared / "site-built").exists():
+            build_site()
+            (shared / "site-built").touch()
+    return ROOT / "_build" / "html"
 
 
-def build_if_stale(html):
-    """Build the book into `html` (strictly, as `make book` does) if a source is newer."""
-    pages = list(html.rglob("*.html")) if html.is_dir() else []
-    if not pages or newest_mtime([ROOT / s for s in SOURCES]) > max(
-        p.stat().st_mtime for p in pages
-    ):
-        jupyter_book = (
-            shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
-            or "jupyter-book"
+def build_site():
+    """Build the book strictly, as `make book` does; note the chapters it executed."""
+    started = time.time()
+    jupyter_book = (
+        shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
+        or "jupyter-book"
+    )
+    build = subprocess.run(
+        [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if build.returncode != 0:
+        pytest.fail(
+            "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
+            pytrace=False,
         )
-        # Every page (--all): Sphinx re-reads only changed chapters, and would keep pages
-        # computed with an older mlp_core.py or helper.
-        build = subprocess.run(
-            [jupyter_book, "build", ".", "--all", "-W", "-n", "--keep-going"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if build.returncode != 0:
-            pytest.fail(
-                "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
-                pytrace=False,
-            )
-        executions.record(
-            [p.name for p in (ROOT / "book").glob("*.ipynb")], "website build"
-        )
+    executed = ROOT / "_build" / "jupyter_execute" / "book"
+    executions.record(
+        [p.name for p in executed.glob("*.ipynb") if p.stat().st_mtime >= started],
+        "website build",
+    )
 
 
 @pytest.fixture(scope="session")
