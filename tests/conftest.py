@@ -1,9 +1,13 @@
-"""Shared fixtures of the browser tests: one headless Chromium per session, the built website they
-visit, and the page-weight report printed at the end of the run.
+"""Shared fixtures: one headless Chromium per session, the built website the browser tests visit,
+the reader's environment and its kernel, the released nbgrader course, and the page-weight report
+printed at the end of the run. Then the fixtures of the tests of mlp_core: a tiny network worked
+out by hand, cases away from Leaky ReLU's kink, and a check that a network did not change.
 
 A test that uses the `browser` fixture is marked `browser` here, and skipped, with the reason in
 pytest's summary, where Chromium is missing."""
 
+import copy
+import fcntl
 import functools
 import os
 import shutil
@@ -11,8 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import executions
+import fresh_environment
+import mlp_core
 import site_checks
 import student_edition
 
@@ -70,6 +78,19 @@ def page_weights(request):
     return request.config.stash.setdefault(PAGE_WEIGHTS, {})
 
 
+def pytest_sessionfinish(session):
+    """In a pytest-xdist worker, hand the page weights to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["page_weights"] = session.config.stash.get(PAGE_WEIGHTS, {})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    weights = getattr(node, "workeroutput", {}).get("page_weights", {})
+    node.config.stash.setdefault(PAGE_WEIGHTS, {}).update(weights)
+
+
 def pytest_terminal_summary(terminalreporter, config):
     weights = config.stash.get(PAGE_WEIGHTS, {})
     if not weights:
@@ -93,10 +114,11 @@ def newest_mtime(paths):
 
 
 @pytest.fixture(scope="session")
-def site_dir(browser):
+def built_site():
     """The built website: $BOOK_HTML_DIR, or _build/html, built now if missing or out of date.
 
-    Depends on `browser` so that nothing is built when the browser tests are skipped.
+    The build executes every chapter with the machine's own OpenBLAS kernel; what it computed is
+    kept in _build/jupyter_execute/ (tests/test_same_numbers.py compares it with the notebooks).
     """
     if os.environ.get("BOOK_HTML_DIR"):
         html = Path(os.environ["BOOK_HTML_DIR"])
@@ -104,6 +126,16 @@ def site_dir(browser):
             pytest.fail(f"BOOK_HTML_DIR={html} holds no built book", pytrace=False)
         return html
     html = ROOT / "_build" / "html"
+    (ROOT / "_build").mkdir(exist_ok=True)
+    # One build, whichever pytest-xdist worker asks first: the others wait, then find it fresh.
+    with open(ROOT / "_build" / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        build_if_stale(html)
+    return html
+
+
+def build_if_stale(html):
+    """Build the book into `html` (strictly, as `make book` does) if a source is newer."""
     pages = list(html.rglob("*.html")) if html.is_dir() else []
     if not pages or newest_mtime([ROOT / s for s in SOURCES]) > max(
         p.stat().st_mtime for p in pages
@@ -112,8 +144,10 @@ def site_dir(browser):
             shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
             or "jupyter-book"
         )
+        # Every page (--all): Sphinx re-reads only changed chapters, and would keep pages
+        # computed with an older mlp_core.py or helper.
         build = subprocess.run(
-            [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
+            [jupyter_book, "build", ".", "--all", "-W", "-n", "--keep-going"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -123,15 +157,108 @@ def site_dir(browser):
                 "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
                 pytrace=False,
             )
-    return html
+        executions.record(
+            [p.name for p in (ROOT / "book").glob("*.ipynb")], "website build"
+        )
+
+
+@pytest.fixture(scope="session")
+def site_dir(browser, built_site):
+    """The built website for the browser tests (nothing is built when they are skipped)."""
+    return built_site
 
 
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory):
     """``(edition, course)``: the student edition as `make student` writes it, and the nbgrader
     course it is released from; built once per test run for the student-edition and nbgrader
-    tests."""
-    base = tmp_path_factory.mktemp("released")
+    tests (under pytest-xdist, by the first worker that asks, in the folder all workers share)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "released"
     edition, course = base / "student", base / "nbgrader"
-    student_edition.write_student_edition(ROOT / "book", edition, course=course)
+    with open(shared / "released.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (edition / "README.md").exists():
+            student_edition.write_student_edition(ROOT / "book", edition, course=course)
     return edition, course
+
+
+@pytest.fixture(scope="session")
+def reader_kernel(tmp_path_factory):
+    """The name of the Jupyter kernel that runs in the reader's environment (a new virtual
+    environment made from the zip's requirements.txt alone; tools/fresh_environment.py).
+
+    `make test` prepares it before pytest starts (nbval runs the chapters with it) and says where
+    in BOOK_READER_DIR; otherwise it is prepared here."""
+    reader = os.environ.get("BOOK_READER_DIR")
+    if not reader:
+        reader = tmp_path_factory.mktemp("reader")
+        fresh_environment.prepare(reader)
+    jupyter = str(Path(reader) / "jupyter")
+    paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+    if jupyter not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([jupyter, *filter(None, paths)])
+    return fresh_environment.KERNEL
+
+
+# ---------------------------------------------------------------------------------------------
+# mlp_core
+
+
+@pytest.fixture
+def tiny_network():
+    """[1, 1, 1] with W1 = 0.5, b1 = 0.1, W2 = 2, b2 = -0.5 and alpha = 0.01, on the book's data.
+
+    Every number the tests expect from it is worked out by hand in a comment beside the assert.
+    """
+    network = mlp_core.NeuralNetwork([1, 1, 1], alpha=0.01, seed=0)
+    network.weights = [np.array([[0.5]]), np.array([[2.0]])]
+    network.biases = [np.array([[0.1]]), np.array([[-0.5]])]
+    return network
+
+
+@pytest.fixture(scope="session")
+def smooth_case():
+    """``smooth_case(layer_sizes, alpha, n_samples, seed)`` -> (network, X, Y): weights of order 1
+    and data whose hidden pre-activations all lie at least 0.01 from Leaky ReLU's kink at 0, so
+    that centred differences and small steps never cross it."""
+
+    def draw(layer_sizes, alpha, n_samples, seed):
+        rng = np.random.default_rng(seed)
+        for _ in range(100):
+            network = mlp_core.NeuralNetwork(layer_sizes, alpha=alpha, seed=seed)
+            network.weights = [rng.standard_normal(W.shape) for W in network.weights]
+            network.biases = [rng.standard_normal(b.shape) for b in network.biases]
+            X = rng.standard_normal((layer_sizes[0], n_samples))
+            Y = rng.standard_normal((layer_sizes[-1], n_samples))
+            _, zs = network.forward_pass(X)
+            if min((np.abs(Z).min() for Z in zs[:-1]), default=np.inf) > 1e-2:
+                return network, X, Y
+        raise AssertionError("could not draw a case away from the kink")
+
+    return draw
+
+
+@pytest.fixture
+def unchanged():
+    """``still = unchanged(network)`` records the network; ``still()`` fails if its layer sizes,
+    alpha, weights or biases differ from that record by a single bit."""
+
+    def record(network):
+        kept = copy.deepcopy(
+            (network.layer_sizes, network.alpha, network.weights, network.biases)
+        )
+
+        def check():
+            assert (network.layer_sizes, network.alpha) == kept[:2]
+            assert len(network.weights) == len(kept[2])
+            assert len(network.biases) == len(kept[3])
+            for got, want in zip(network.weights + network.biases, kept[2] + kept[3]):
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+
+        return check
+
+    return record

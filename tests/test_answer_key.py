@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_committed_answer_key_is_fresh():
     assert answer_key.PAGE.read_text() == answer_key.page(), (
-        "book/quiz_answer_key.md differs from the quizzes: run python tools/answer_key.py"
+        "book/quiz_answer_key.md differs from the quizzes: run .venv/bin/python tools/answer_key.py"
     )
 
 

@@ -18,7 +18,7 @@ def test_the_guide_states_the_measured_times():
     measured = reading_time.markdown_rows(reading_time.table())
     assert stated == measured, (
         "the guide's table of times is out of date: paste the output of "
-        "`python tools/reading_time.py --markdown` between its markers"
+        "`.venv/bin/python tools/reading_time.py --markdown` between its markers"
     )
 
 

@@ -6,17 +6,17 @@ tests/test_answer_key.py fails when the committed page differs from a fresh gene
 changing a quiz, run this tool.
 
 Usage, from the repository root:
-    python tools/answer_key.py          # rewrite book/quiz_answer_key.md
-    python tools/answer_key.py --check  # exit 1 if the page is out of date
+    .venv/bin/python tools/answer_key.py          # rewrite book/quiz_answer_key.md
+    .venv/bin/python tools/answer_key.py --check  # exit 1 if the page is out of date
 """
 
 import argparse
 import sys
 from pathlib import Path
 
+import quiz  # book/quiz.py: book/ is on the path (see the Makefile)
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "book"))
-import quiz  # noqa: E402  (book/quiz.py, next to the chapters)
 
 PAGE = ROOT / "book" / "quiz_answer_key.md"
 INTRO = (

@@ -18,8 +18,8 @@ Maths is not counted separately: its time is the margin of the rounding to whole
 column of each chapter is rounded up).
 
 Usage, from the repository root:
-    python tools/reading_time.py            # chapters 1-14: a table and the totals
-    python tools/reading_time.py --markdown # the same table as the guide prints it
+    .venv/bin/python tools/reading_time.py            # chapters 1-14: a table and the totals
+    .venv/bin/python tools/reading_time.py --markdown # the same table as the guide prints it
 """
 
 import argparse
@@ -30,11 +30,10 @@ from pathlib import Path
 
 import nbformat
 
+import quiz  # book/quiz.py: book/ is on the path (see the Makefile)
 import word_count
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "book"))
-import quiz  # noqa: E402  (book/quiz.py, next to the chapters)
 
 # Technical prose, read attentively: about 150 words a minute.
 WORDS_PER_MINUTE = 150
