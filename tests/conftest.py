@@ -10,6 +10,7 @@ import copy
 import fcntl
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,8 +143,15 @@ def build_site():
         text=True,
     )
     if build.returncode != 0:
+        log = build.stdout + build.stderr
+        # Sphinx's warnings and errors, not the kernels' chatter around them.
+        problems = [
+            line
+            for line in log.splitlines()
+            if re.search(r"WARNING:|ERROR|Error", line)
+        ]
         pytest.fail(
-            "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
+            "the book did not build:\n" + "\n".join(problems or [log[-3000:]]),
             pytrace=False,
         )
     executed = ROOT / "_build" / "jupyter_execute" / "book"
