@@ -859,6 +859,12 @@ def test_answer_key_markdown():
     assert "`mlp_core.X_TRAIN`" in key  # code stays code
 
 
+def test_the_answer_key_page_follows_the_guide_in_the_book():
+    """The page `make sync` writes from answer_key (book/quiz_answer_key.md) is in the book."""
+    toc = (BOOK.parent / "_toc.yml").read_text()
+    assert "file: book/teachers_guide\n      - file: book/quiz_answer_key" in toc
+
+
 # --- Errors at the boundary ---------------------------------------------------------------------
 
 
