@@ -1,7 +1,7 @@
 """A chapter quiz in a real browser, used with the keyboard only, as on the website.
 
 The page holds the quiz exactly as `quiz.show` outputs it (the website keeps that HTML and runs
-its inline script; no kernel is involved), served from 127.0.0.1 by tools/site_checks.py. A
+its inline script; no kernel is involved), served from 127.0.0.1 by _ext/chromium.py. A
 reader tabs to a question, picks an answer with Space and the arrow keys, presses Enter on Check,
 and reads the feedback in the question's aria-live region: once wrong, once right, for a
 multiple-choice and a numeric question. The page must pass axe (every WCAG 2.x A/AA rule, light and
@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import chromium
 import lab_checks
 import quiz
 import site_checks
@@ -55,7 +56,7 @@ def quiz_url(tmp_path_factory):
     (folder / "index.html").write_text(
         PAGE.format(chapter=CHAPTER, quiz=quiz.html_of(CHAPTER)), encoding="utf-8"
     )
-    with site_checks.serve(folder) as base_url:
+    with chromium.serve(folder) as base_url:
         yield base_url + "index.html"
 
 
@@ -76,7 +77,7 @@ class Reader:
         self.page.goto(url, wait_until="load")
 
     def _route(self, route):
-        if route.request.url.startswith(f"http://{site_checks.HOST}:"):
+        if route.request.url.startswith(f"http://{chromium.HOST}:"):
             route.continue_()
         else:
             self.external.append(route.request.url)

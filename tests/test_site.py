@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import chromium
 import site_checks
 
 # No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
@@ -88,7 +89,7 @@ class Site:
 def site(browser, site_dir, page_weights):
     if os.environ.get("SITE_SCREENSHOTS"):
         Path(os.environ["SITE_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
-    with site_checks.serve(site_dir) as base_url:
+    with chromium.serve(site_dir) as base_url:
         yield Site(browser, site_dir, base_url, page_weights)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import chromium
 import site_checks
 
 # No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
@@ -94,7 +95,7 @@ def planted(tmp_path_factory, browser):
     for name, text in PLANTED.items():
         (folder / name).write_text(text)
     (folder / "dot.png").write_bytes(DOT_PNG)
-    with site_checks.serve(folder) as base_url:
+    with chromium.serve(folder) as base_url:
         reports = {}
 
         def visit(name):
