@@ -175,7 +175,7 @@ def downloaded_alone_note(zip_url, root=ROOT):
         "id": NOTE_TAG,
         "metadata": {"tags": [NOTE_TAG]},
         "source": (
-            f"**To run this notebook** it needs the book's modules next to it: {modules}. "
+            f"**To run this notebook** it needs these files of the book next to it: {modules}. "
             f"Download the whole book as notebooks, {where}, from the book's introduction "
             "page: it has them all, with a `requirements.txt` and a README saying how to start."
         ),
