@@ -104,7 +104,6 @@ def not_installed(paths, requirements):
 def test_the_lock_pins_every_declared_package_within_its_bounds():
     declared = dependencies.declared(EXTRAS)
     assert len(dependencies.pinned(EXTRAS)) == len(declared)
-    assert [r.name for r in dependencies.declared(())] == ["numpy"]
 
 
 def test_the_lock_holds_only_what_pyproject_declares_and_its_needs():

@@ -20,13 +20,6 @@ def test_the_committed_file_is_what_make_sync_writes(entry):
     )
 
 
-def test_every_generator_is_named_once_and_every_file_exists():
-    assert len({(e.file, e.between) for e in ENTRIES}) == len(ENTRIES)
-    for entry in ENTRIES:
-        assert (sync.ROOT / entry.file).is_file(), entry.file
-        assert entry.what, entry.file
-
-
 # --- make sync on a planted repository --------------------------------------------------------
 
 
