@@ -820,8 +820,8 @@ def test_output_has_a_short_stable_text():
 
 
 def test_stored_quiz_outputs_are_current():
-    """A chapter that shows a quiz stores its output; after the quiz file changes, the cell must
-    run again (nbval would fail on the stale HTML too, with a longer message)."""
+    """A chapter that shows a quiz stores its output; after the quiz file changes, the chapter must
+    be refreshed (nbval would fail on the stale HTML too, with a longer message)."""
     for path in sorted(BOOK.glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
@@ -835,8 +835,8 @@ def test_stored_quiz_outputs_are_current():
                 if "text/html" in o.get("data", {})
             ]
             assert stored == [quiz.html_of(int(match.group(1)))], (
-                f"{path.name}: the stored quiz output is not what quiz.show gives now: run the "
-                "quiz cell again"
+                f"{path.name}: the stored quiz output is not what quiz.show gives now: "
+                f"make notebooks NOTEBOOKS=book/{path.name}"
             )
 
 
