@@ -32,7 +32,7 @@ test: lint
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
-	  --numprocesses auto --maxprocesses 4 --dist loadgroup tests $(READER)/notebooks
+	  --numprocesses auto --maxprocesses 4 --dist loadfile tests $(READER)/notebooks
 
 # The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
 # solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.

@@ -33,15 +33,10 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
-    keep each file's tests together when pytest-xdist runs them in parallel (`--dist loadgroup`):
-    nbval's cells of one notebook share its kernel, and a file's tests share its fixtures. Files
-    that share a costly fixture name their group themselves (`xdist_group`)."""
+    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none)."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(str(item.path)))
 
 
 @functools.cache
@@ -150,8 +145,10 @@ def build_if_stale(html):
             shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
             or "jupyter-book"
         )
+        # Every page (--all): Sphinx re-reads only changed chapters, and would keep pages
+        # computed with an older mlp_core.py or helper.
         build = subprocess.run(
-            [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
+            [jupyter_book, "build", ".", "--all", "-W", "-n", "--keep-going"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -176,10 +173,16 @@ def site_dir(browser, built_site):
 def released_course(tmp_path_factory):
     """``(edition, course)``: the student edition as `make student` writes it, and the nbgrader
     course it is released from; built once per test run for the student-edition and nbgrader
-    tests."""
-    base = tmp_path_factory.mktemp("released")
+    tests (under pytest-xdist, by the first worker that asks, in the folder all workers share)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "released"
     edition, course = base / "student", base / "nbgrader"
-    student_edition.write_student_edition(ROOT / "book", edition, course=course)
+    with open(shared / "released.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (edition / "README.md").exists():
+            student_edition.write_student_edition(ROOT / "book", edition, course=course)
     return edition, course
 
 

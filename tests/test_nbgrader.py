@@ -31,8 +31,6 @@ import executions
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
-# Both files use the one released course: pytest-xdist runs them in the same worker.
-pytestmark = pytest.mark.xdist_group("released course")
 BOOK = ROOT / "book"
 COURSE_ID = "backprop-from-scratch"
 STUB = re.compile(

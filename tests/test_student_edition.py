@@ -17,8 +17,6 @@ import notebook_bundle
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
-# Both files use the one released course: pytest-xdist runs them in the same worker.
-pytestmark = pytest.mark.xdist_group("released course")
 
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
