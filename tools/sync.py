@@ -96,8 +96,11 @@ def main(arguments=None, root=ROOT):
         for entry in out_of_date:
             print(f"{entry.file} is stale ({entry.what}): run `make sync`")
         return 1 if out_of_date else 0
-    for entry in sync(root):
+    written = sync(root)
+    for entry in written:
         print(f"wrote {entry.file} ({entry.generator})")
+    if not written:
+        print(f"every file of {REGISTRY} is up to date")
     return 0
 
 
