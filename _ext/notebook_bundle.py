@@ -43,7 +43,8 @@ README = """\
 # Backprop from Scratch: the notebooks
 
 Every chapter of the book as a Jupyter notebook, with `mlp_core.py` (all the book's numerical
-code), the helpers the chapters import (the other `.py` files) and the data they load (`data/`).
+code), the helpers the chapters import (the other `.py` files, with the quiz's `.css` and `.js`)
+and the data they load (`data/`).
 Keep them together in this folder: each notebook imports them from here.
 
 You need Python 3.11 or newer. In this folder, create a virtual environment, install what the
