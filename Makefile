@@ -4,12 +4,14 @@
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  write the student edition (nbgrader; no solutions) into _build/student
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
+#   make notebooks  execute the chapters and write their outputs, {eval} values and clean metadata
+#   make sync     regenerate every committed file written by a tool (tools/derived_files.toml)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 
-.PHONY: book check test student lab lint format bench clean freeze linkcheck
+.PHONY: book check test student lab notebooks sync lint format bench clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -44,8 +46,21 @@ lab: $(READY)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 	  book/01_introduction.ipynb
 
-# Notebooks are committed with their outputs but without volatile metadata (widget state,
-# execution times): `.venv/bin/python tools/clean_notebooks.py book/*.ipynb` removes it.
+# The chapters are committed executed: one pass per notebook writes its outputs, the values its text
+# quotes with {eval} and clean metadata (tools/refresh_notebooks.py). One chapter:
+# `make notebooks NOTEBOOKS=book/09_training.ipynb`.
+NOTEBOOKS ?= book/*.ipynb
+notebooks: $(READY)
+	$(BIN)/python tools/refresh_notebooks.py $(NOTEBOOKS)
+
+# Every committed file that a tool writes from other files (the quiz answer key, the teacher's guide's
+# table of times, binder/requirements.txt): listed in tools/derived_files.toml. `make check` fails,
+# naming this command, while one is stale.
+sync: $(READY)
+	$(BIN)/python tools/sync.py
+
+# Notebooks carry no volatile metadata (widget state, execution times): `make notebooks` writes none,
+# and `.venv/bin/python tools/clean_notebooks.py book/NAME.ipynb` removes what JupyterLab added.
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -66,9 +81,11 @@ linkcheck: $(READY)
 clean:
 	rm -rf _build
 
-# After changing the packages in .venv on purpose: record their exact versions.
+# The lock file. After declaring a package in pyproject.toml (or upgrading one) and installing it
+# into .venv (`.venv/bin/uv pip install --python .venv/bin/python NAME`): record every exact version,
+# then `make sync` (binder/requirements.txt follows the lock).
 freeze:
-	{ echo "# Exact versions of everything the book's build and tests need (pip freeze of a working .venv)."; \
+	{ echo "# The lock file: the exact version of every package pyproject.toml declares and of all they need (pip freeze of .venv)."; \
 	  echo "# Regenerate with: make freeze"; \
 	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import chromium
 import executions
 import fresh_environment
 import mlp_core
@@ -42,7 +43,7 @@ def pytest_collection_modifyitems(items):
 @functools.cache
 def browser_missing():
     """Why the browser tests cannot run here (a sentence), or None; looked up once per run."""
-    return site_checks.missing_browser()
+    return chromium.missing_browser()
 
 
 def pytest_runtest_setup(item):
@@ -68,7 +69,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = site_checks.launch(playwright, site_checks.find_chromium())
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 

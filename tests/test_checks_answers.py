@@ -7,6 +7,9 @@ the specific hints the issue asks for (summed db, sign error, plain ReLU, ignore
 
 import numpy as np
 import pytest
+
+import checks
+import mlp_core
 from answers import (
     backward,
     centred,
@@ -23,9 +26,6 @@ from answers import (
     train,
     verdict,
 )
-
-import checks
-import mlp_core
 
 
 def as_lists(value):

@@ -8,6 +8,9 @@ does for every record, in tests/test_checks_runner.py.
 
 import numpy as np
 import pytest
+
+import checks
+import mlp_core
 from answers import (
     backward,
     forward,
@@ -16,9 +19,6 @@ from answers import (
     predicted_spreads,
     train,
 )
-
-import checks
-import mlp_core
 from mlp_core import leaky_relu
 
 

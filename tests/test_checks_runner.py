@@ -8,13 +8,13 @@ import inspect
 import re
 from pathlib import Path
 
-import answers
 import nbformat
 import numpy as np
 import pytest
-from answers import not_yet, verdict
 
+import answers
 import checks
+from answers import not_yet, verdict
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 

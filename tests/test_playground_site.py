@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import chromium
 import mlp_core
 import playground
 import site_checks
@@ -57,12 +58,12 @@ def assert_shows(page, rate, alpha):
 
 @pytest.fixture
 def playground_page(browser, site_dir):
-    with site_checks.serve(site_dir) as base_url:
+    with chromium.serve(site_dir) as base_url:
         context = browser.new_context(viewport=site_checks.DESKTOP)
         outside, errors = [], []
 
         def only_the_site(route):
-            if urlsplit(route.request.url).hostname == site_checks.HOST:
+            if urlsplit(route.request.url).hostname == chromium.HOST:
                 route.continue_()
             else:
                 outside.append(route.request.url)
