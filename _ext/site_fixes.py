@@ -102,16 +102,33 @@ def repository_url(theme_options):
     return "" if url.rstrip("/") == JUPYTER_BOOK_DEFAULT_URL else url
 
 
+def repository_footer(url, branch):
+    """The footer's sentence on the repository: where the source is and where to report a
+    problem, with links."""
+    url = url.rstrip("/")
+    return (
+        f'<p class="bfs-repository">The book\'s source is at <a href="{url}">{url}</a> '
+        f'(licences: <a href="{url}/blob/{branch}/LICENSE">LICENSE</a>); report a mistake or '
+        f'suggest a change in <a href="{url}/issues">its issue tracker</a>.</p>'
+    )
+
+
 def set_repository_buttons(app, config):
     """One setting, `repository: url:` in _config.yml, for every button that leads elsewhere. No
     URL: no repository, issues, edit or launch button (each would lead to a page that does not
     exist). A URL: every such button; Jupyter Book itself refuses `use_repository_button` without a
     URL, and its defaults set them all to false, so a `false` in _config.yml cannot be told apart:
-    to leave one out, drop it from REPOSITORY_BUTTONS."""
+    to leave one out, drop it from REPOSITORY_BUTTONS. A URL also adds the repository and its
+    issue tracker to every page's footer, after the licences."""
     options = config.html_theme_options
-    if repository_url(options):
+    url = repository_url(options)
+    if url:
         for button in REPOSITORY_BUTTONS:
             options[button] = True
+        branch = options.get("repository_branch") or "main"
+        options["extra_footer"] = (
+            options.get("extra_footer") or ""
+        ) + repository_footer(url, branch)
         return
     options.pop("repository_url", None)
     for button in REPOSITORY_BUTTONS:
@@ -147,4 +164,7 @@ def setup(app):
     app.connect("html-page-context", write_each_script_once, priority=900)
     app.add_js_file("site-fixes.js", loading_method="defer")
     app.add_css_file("site-fixes.css")
+    # The book's own look and behaviour (not fixes): see the first comment of each file.
+    app.add_js_file("book.js", loading_method="defer")
+    app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
