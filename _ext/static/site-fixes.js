@@ -46,3 +46,33 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 });
+
+// The search page's snippets (Sphinx 7.4.7's searchtools.js) are the text of the page as served:
+// maths as raw TeX, "\([1, 4, 3, 1]\)", and the printed table of contents first. Take the text
+// without the table of contents, show each whole formula of a snippet typeset by MathJax, and
+// drop a formula cut by the snippet's ends.
+if (typeof Search !== "undefined" && Search.makeSearchSummary) {
+  const htmlToText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const page = new DOMParser().parseFromString(htmlString, "text/html");
+    page.querySelectorAll("#jb-print-toc, .bd-toc, nav").forEach((element) => element.remove());
+    return htmlToText(page.documentElement.outerHTML, anchor);
+  };
+  const makeSearchSummary = Search.makeSearchSummary;
+  Search.makeSearchSummary = (htmlText, keywords, anchor) => {
+    const summary = makeSearchSummary(htmlText, keywords, anchor);
+    if (!summary) return summary;
+    let text = summary.textContent;
+    const close = text.indexOf("\\)");
+    const open = text.indexOf("\\(");
+    if (close >= 0 && (open < 0 || close < open)) text = "..." + text.slice(close + 2);
+    const lastOpen = text.lastIndexOf("\\(");
+    if (lastOpen > text.lastIndexOf("\\)")) text = text.slice(0, lastOpen) + "...";
+    summary.textContent = text;
+    const mathjax = window.MathJax;
+    if (text.includes("\\(") && mathjax && mathjax.startup) {
+      mathjax.startup.promise.then(() => mathjax.typesetPromise([summary])).catch(console.error);
+    }
+    return summary;
+  };
+}
