@@ -4,22 +4,24 @@
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  write the student edition (nbgrader; no solutions) into _build/student
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
+# The playground's JavaScript engine (book/js) also needs node and npm (`make jscheck`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
+NODE_READY := node_modules/.installed
 
-.PHONY: book check test student lab lint format bench clean freeze linkcheck
+.PHONY: book check test student lab lint jscheck format bench bench-engine clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started.
-check: lint
+check: lint jscheck
 	$(BIN)/pytest -m "not browser and not notebooks" tests
 
-test: lint
+test: lint jscheck
 	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
 
 # The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
@@ -41,6 +43,11 @@ lint: $(READY)
 	$(BIN)/ruff format --check .
 	$(BIN)/python tools/clean_notebooks.py --check book/*.ipynb
 
+# The engine's JavaScript (book/js) and its tests (tests/js): ESLint, then the unit tests in Node.
+jscheck: $(NODE_READY)
+	npx --no-install eslint book/js tests/js
+	node --test tests/js
+
 format: $(READY)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -48,6 +55,10 @@ format: $(READY)
 # How fast mlp_core trains: milliseconds per epoch for three network sizes.
 bench: $(READY)
 	$(BIN)/python benchmarks/bench_mlp.py
+
+# How fast the JavaScript engine trains in headless Chromium, next to mlp_core.
+bench-engine: $(READY)
+	$(BIN)/python benchmarks/bench_engine.py
 
 # Checks the external links of the built book; needs the internet, so it is not part of `make test`.
 linkcheck: $(READY)
@@ -61,6 +72,11 @@ freeze:
 	{ echo "# Exact versions of everything the book's build and tests need (pip freeze of a working .venv)."; \
 	  echo "# Regenerate with: make freeze"; \
 	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
+
+# ESLint, pinned by package-lock.json; installed again when package.json or the lock changes.
+$(NODE_READY): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_READY)
 
 # pip installs the modules of the root (mlp_core) in editable mode; setuptools cannot do that for
 # the helpers in book/, tools/ and the build's extensions in _ext/, so a .pth file in .venv makes

@@ -43,7 +43,9 @@ NODE_HINT = "Node.js not found: install it with `apt-get install nodejs` (.ci/ru
 
 def encode(values):
     """A float64 array as base64 of its little-endian bytes: every bit travels."""
-    return base64.b64encode(np.ascontiguousarray(values, dtype="<f8").tobytes()).decode()
+    return base64.b64encode(
+        np.ascontiguousarray(values, dtype="<f8").tobytes()
+    ).decode()
 
 
 def decode(text):
@@ -111,19 +113,29 @@ def test_initial_weights_equal_mlp_core_bit_for_bit():
     rng = random.Random(22)
     cases = []
     for seed in [4, 0, 2**32 - 1, *rng.sample(range(2**32), 40)]:
-        sizes = rng.choice([[1, 4, 3, 1], [1, 32, 32, 1], [1, 1], [3, 7, 2], [1, 5, 5, 5, 1]])
+        sizes = rng.choice(
+            [[1, 4, 3, 1], [1, 32, 32, 1], [1, 1], [3, 7, 2], [1, 5, 5, 5, 1]]
+        )
         scale = rng.choice([0.1, 0.1, "he", 0.37])
         alpha = rng.choice([0.01, 0.0, 0.5, round(rng.uniform(0, 0.5), 3)])
         cases.append((sizes, alpha, seed, scale))
     cases.append(([1, 32, 32, 1], 0.01, TAIL_SEED, 0.1))
     answers = ask_node(
         [
-            {"kind": "network", "layerSizes": s, "alpha": a, "seed": str(seed), "weightScale": w}
+            {
+                "kind": "network",
+                "layerSizes": s,
+                "alpha": a,
+                "seed": str(seed),
+                "weightScale": w,
+            }
             for s, a, seed, w in cases
         ]
     )
     for (sizes, alpha, seed, scale), answer in zip(cases, answers):
-        network = mlp_core.NeuralNetwork(sizes, alpha=alpha, seed=seed, weight_scale=scale)
+        network = mlp_core.NeuralNetwork(
+            sizes, alpha=alpha, seed=seed, weight_scale=scale
+        )
         for W, got in zip(network.weights, answer["weights"], strict=True):
             assert np.array_equal(bits(decode(got)), bits(W)), (sizes, seed, scale)
 
@@ -132,7 +144,9 @@ def test_he_scale_equals_mlp_core_for_alphas_on_a_grid_of_a_thousandth():
     # The engine squares alpha exactly (alpha * alpha); Python's alpha**2 goes through the C
     # library's pow, which rounds differently for about one alpha in 1,000, and then the He scale
     # for about one in 10,000. No alpha on this grid (the playground's) is one of them.
-    pairs = [[n_in, k / 1000] for k in range(501) for n_in in (1, 2, 3, 4, 8, 16, 32, 64)]
+    pairs = [
+        [n_in, k / 1000] for k in range(501) for n_in in (1, 2, 3, 4, 8, 16, 32, 64)
+    ]
     [answer] = ask_node([{"kind": "heScale", "pairs": pairs}])
     expected = [mlp_core.he_scale(n_in, alpha) for n_in, alpha in pairs]
     assert np.array_equal(bits(decode(answer["scales"])), bits(expected))
@@ -146,7 +160,17 @@ def test_log1p_rounds_as_the_c_library_numpy_calls():
             -rng.random(150_000),  # log1p(-U), as in the tail draws
             -(2.0 ** -rng.uniform(1, 60, 20_000)),
             2.0 ** rng.uniform(-60, 60, 30_000),
-            [0.0, -0.0, 1e-300, -(2.0**-53), 2.0**-29, -0.2929, 0.41422, 1e308, math.inf],
+            [
+                0.0,
+                -0.0,
+                1e-300,
+                -(2.0**-53),
+                2.0**-29,
+                -0.2929,
+                0.41422,
+                1e308,
+                math.inf,
+            ],
         ]
     )
     [answer] = ask_node([{"kind": "log1p", "x": encode(x)}])
@@ -157,8 +181,29 @@ def test_log1p_rounds_as_the_c_library_numpy_calls():
 
 
 def test_format_g_writes_what_python_writes():
-    values = [0.1, 1.0, 3.0, 0.001, 1e-4, 1e-5, 2.5e-5, 0.5, 123456.0, 1234567.0, 1e6, 1e16]
-    values += [1234565.0, 1234575.0, 0.0001234565, 12345.25, 1e-300, 5e-324, 1.7976931348623157e308]
+    values = [
+        0.1,
+        1.0,
+        3.0,
+        0.001,
+        1e-4,
+        1e-5,
+        2.5e-5,
+        0.5,
+        123456.0,
+        1234567.0,
+        1e6,
+        1e16,
+    ]
+    values += [
+        1234565.0,
+        1234575.0,
+        0.0001234565,
+        12345.25,
+        1e-300,
+        5e-324,
+        1.7976931348623157e308,
+    ]
     values += [-0.75, 0.0, -0.0, 9.999995, 99999.95, math.inf, -math.inf, math.nan]
     values += list(10 ** np.random.default_rng(24).uniform(-8, 8, 2000))
     [answer] = ask_node([{"kind": "formatG", "x": encode(values)}])
@@ -220,7 +265,15 @@ TABLE = [
 # at a time, as the engine does; with OpenBLAS's generic kernel (Prescott: no fused
 # multiply-add) its matrix products round as the engine's. These runs pass through instabilities.
 BOOK_POINTS_TABLE = [
-    ([1, 4, 3, 1], 0.01, 4, 0.1, 2000, "book", 0.1),  # the book's rate, for 2,000 epochs
+    (
+        [1, 4, 3, 1],
+        0.01,
+        4,
+        0.1,
+        2000,
+        "book",
+        0.1,
+    ),  # the book's rate, for 2,000 epochs
     ([1, 4, 3, 1], 0.5, 1, 0.1, 1000, "book", 0.1),
     ([1, 4, 3, 1], 0.01, 4, 0.5, 2000, "book", 0.1),  # diverges late: 776 (native: 293)
     ([1, 4, 3, 1], 0.01, 4, 0.6, 2000, "book", 0.1),
@@ -334,13 +387,21 @@ print(json.dumps(out))
 """
     env = os.environ | {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}
     generic = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     expected = json.loads(generic.stdout)
     answers = ask_chromium(
         engine_page, [train_request(s, data, chunk=None) for s in BOOK_POINTS_TABLE]
     )
-    for setting, (losses, diverged), answer in zip(BOOK_POINTS_TABLE, expected, answers):
-        assert np.array_equal(bits(decode(answer["losses"])), bits(decode(losses))), setting
+    for setting, (losses, diverged), answer in zip(
+        BOOK_POINTS_TABLE, expected, answers
+    ):
+        assert np.array_equal(bits(decode(answer["losses"])), bits(decode(losses))), (
+            setting
+        )
         js_diverged = answer["diverged"] and list(answer["diverged"].values())
         assert js_diverged == diverged, setting

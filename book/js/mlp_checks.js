@@ -41,7 +41,9 @@ export function checkNetwork(layerSizes, alpha, seed, weightScale) {
   }
   const sizes = layerSizes.map((n, i) => count(`layerSizes[${i}]`, n, 1));
   if (seed === null || seed === undefined) {
-    seed = globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
+    seed = globalThis.crypto
+      ? globalThis.crypto.getRandomValues(new Uint32Array(1))[0]
+      : Math.floor(Math.random() * 2 ** 32); // Node 18 has no global crypto
   } else if (typeof seed === "bigint") {
     if (seed < 0n) throw new RangeError(`seed must be at least 0; got ${seed}.`);
   } else {

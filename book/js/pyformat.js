@@ -13,8 +13,8 @@ export function formatG(x) {
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
   if (x === 0) return `${sign}0`;
-  let [digits, exponent] = significantDigits(Math.abs(x), precision);
-  digits = digits.replace(/0+$/, "") || "0";
+  const [allDigits, exponent] = significantDigits(Math.abs(x), precision);
+  const digits = allDigits.replace(/0+$/, "") || "0";
   if (exponent < -4 || exponent >= precision) {
     const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     const e = String(Math.abs(exponent)).padStart(2, "0");

@@ -93,7 +93,8 @@ export class TrainingRun {
 
   /**
    * Everything about one epoch trained so far, computed afresh (the arrays are new).
-   * @param {number} epoch - 0 (the initial weights) to this.epoch
+   * @param {number} epoch - 0 (the initial weights) to this.epoch, or to this.epoch - 1 once the
+   *   run diverged (the last epoch whose loss is finite)
    * @returns {{epoch: number, network: NeuralNetwork, weights: Matrix[], biases: Matrix[],
    *   activations: Matrix[], zs: Matrix[], dW: Matrix[], dB: Matrix[], loss: number}}
    *   the network with that epoch's parameters (before that epoch's update), its forward pass on
@@ -101,8 +102,10 @@ export class TrainingRun {
    */
   at(epoch) {
     epoch = count("epoch", epoch, 0);
-    if (epoch > this.epoch) {
-      throw new RangeError(`epoch must be at most ${this.epoch}, the epochs trained; got ${epoch}.`);
+    const last = this.diverged ? this.epoch - 1 : this.epoch;
+    if (epoch > last) {
+      const what = this.diverged ? "the last epoch with a finite loss" : "the epochs trained";
+      throw new RangeError(`epoch must be at most ${last}, ${what}; got ${epoch}.`);
     }
     const c = Math.floor(epoch / this.checkpointEvery);
     const network = this.checkpoints[c].copy();
