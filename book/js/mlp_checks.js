@@ -154,9 +154,11 @@ export function matrix(name, value, { nRows, nCols, rows = "unit", columns = "sa
       value.length > 0 &&
       value.every((row) => Array.isArray(row) && row.length === value[0].length);
     if (!nested || !value.flat().every((x) => typeof x === "number")) {
-      const hint = Array.isArray(value) && !Array.isArray(value[0]) ? ` A single ${rows} is one row: wrap it as [[...]].` : "";
+      const flat = Array.isArray(value) && !Array.isArray(value[0]);
+      const hint = flat ? ` A single ${rows} is one row: wrap it as [[...]].` : "";
       throw new TypeError(
-        `${name} must be a Matrix or nested arrays of numbers, one inner array per ${rows}; got ${show(value)}.${hint}`,
+        `${name} must be a Matrix or nested arrays of numbers, one inner array per ${rows}; ` +
+          `got ${show(value)}.${hint}`,
       );
     }
     result = Matrix.from(value);
@@ -167,9 +169,11 @@ export function matrix(name, value, { nRows, nCols, rows = "unit", columns = "sa
   if (result.cols < 1) {
     throw new RangeError(`${name} must hold at least one ${columns} (column); got shape ${shape}.`);
   }
-  if (nRows !== undefined && nCols !== undefined && (result.rows !== nRows || result.cols !== nCols)) {
+  const wrongShape = result.rows !== nRows || result.cols !== nCols;
+  if (nRows !== undefined && nCols !== undefined && wrongShape) {
     throw new RangeError(
-      `${name} must have shape (${nRows}, ${nCols}), one row per ${rows} and one column per ${columns}; got shape ${shape}.`,
+      `${name} must have shape (${nRows}, ${nCols}), one row per ${rows} and one column per ` +
+        `${columns}; got shape ${shape}.`,
     );
   }
   if (nRows !== undefined && result.rows !== nRows) {
