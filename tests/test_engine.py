@@ -374,20 +374,30 @@ def test_engine_equals_mlp_core_in_chromium(engine_page):
 )
 def test_engine_is_numpy_arithmetic_on_the_book_points(engine_page):
     data = data_sets()
-    script = f"""
-import json, sys
-sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
-import test_engine
-data = test_engine.data_sets()
+    # mlp_core in a fresh Python whose OpenBLAS runs its generic kernel, one thread; the settings
+    # and the data travel as JSON (Python writes and reads floats exactly).
+    script = """
+import base64, json, sys
+import numpy as np
+import mlp_core
 out = []
-for setting in test_engine.BOOK_POINTS_TABLE:
-    _, losses, diverged = test_engine.mlp_core_run(setting, data)
-    out.append([test_engine.encode(losses), diverged])
+for sizes, alpha, seed, rate, epochs, X, Y, scale in json.load(sys.stdin):
+    network = mlp_core.NeuralNetwork(sizes, alpha=alpha, seed=seed, weight_scale=scale)
+    try:
+        losses, diverged = network.train(np.array(X), np.array(Y), epochs, rate), None
+    except mlp_core.TrainingDiverged as error:
+        losses, diverged = error.losses, [error.epoch, str(error)]
+    out.append([base64.b64encode(losses.astype("<f8").tobytes()).decode(), diverged])
 print(json.dumps(out))
 """
+    settings = [
+        [sizes, alpha, seed, rate, epochs, *(a.tolist() for a in data[name]), scale]
+        for sizes, alpha, seed, rate, epochs, name, scale in BOOK_POINTS_TABLE
+    ]
     env = os.environ | {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}
     generic = subprocess.run(
         [sys.executable, "-c", script],
+        input=json.dumps(settings),
         env=env,
         capture_output=True,
         text=True,
