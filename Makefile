@@ -21,8 +21,16 @@ book: $(READY)
 check: lint jscheck
 	$(BIN)/pytest -m "not browser and not notebooks" tests
 
+# Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
+# its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
+# OpenBLAS's generic kernel; the website's build runs them under the machine's own kernel, and
+# tests/test_same_numbers.py compares the two with the committed notebooks.
+READER := _build/reader
 test: lint jscheck
-	$(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 tests book
+	$(BIN)/python tools/fresh_environment.py $(READER)
+	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
+	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
+	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval tests $(READER)/notebooks
 
 # The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
 # solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.
@@ -81,10 +89,12 @@ $(NODE_READY): package.json package-lock.json
 # pip installs the modules of the root (mlp_core) in editable mode; setuptools cannot do that for
 # the helpers in book/, tools/ and the build's extensions in _ext/, so a .pth file in .venv makes
 # them importable everywhere (tests, tools, and the notebooks' kernels) without any sys.path line.
+# uv (pinned in requirements.txt) installs everything else: from its cache, in seconds.
 $(READY): requirements.txt pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" "$(CURDIR)/_ext" > "$$($(BIN)/python -c \
 	  'import sysconfig; print(sysconfig.get_paths()["purelib"])')/backprop_from_scratch_helpers.pth"
 	touch $(READY)

@@ -75,11 +75,24 @@ class Run:
             return None
         return float(self.losses[-1])
 
+    @property
+    def still_jumping(self):
+        """True when the loss swung by more than a factor 2 over the last 10 epochs.
+
+        Such a run has not settled: its steps overshoot back and forth, and each overshoot
+        magnifies the last bits in which processors' matrix products differ, so its final loss
+        is not the same on every machine. Settled runs agree to every digit the book prints.
+        """
+        last = self.losses[-10:]
+        return len(last) > 1 and last.max() > 2 * last.min()
+
     def headline(self):
         if self.diverged_at is not None:
             return f"diverged at epoch {self.diverged_at}: learning rate too large"
         if len(self.losses) == 0:
             return "no epochs trained"
+        if self.still_jumping:
+            return "not settled: the loss still jumps from epoch to epoch"
         return f"final loss {self.final_loss:.4f}"
 
 

@@ -1,5 +1,6 @@
-"""Shared fixtures of the browser tests: one headless Chromium per session, the built website they
-visit, and the page-weight report printed at the end of the run.
+"""Shared fixtures: one headless Chromium per session, the built website the browser tests visit,
+the reader's environment and its kernel, the released nbgrader course, and the page-weight report
+printed at the end of the run.
 
 A test that uses the `browser` fixture is marked `browser` here, and skipped, with the reason in
 pytest's summary, where Chromium is missing."""
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import executions
+import fresh_environment
 import site_checks
 import student_edition
 
@@ -93,10 +96,11 @@ def newest_mtime(paths):
 
 
 @pytest.fixture(scope="session")
-def site_dir(browser):
+def built_site():
     """The built website: $BOOK_HTML_DIR, or _build/html, built now if missing or out of date.
 
-    Depends on `browser` so that nothing is built when the browser tests are skipped.
+    The build executes every chapter with the machine's own OpenBLAS kernel; what it computed is
+    kept in _build/jupyter_execute/ (tests/test_same_numbers.py compares it with the notebooks).
     """
     if os.environ.get("BOOK_HTML_DIR"):
         html = Path(os.environ["BOOK_HTML_DIR"])
@@ -123,7 +127,16 @@ def site_dir(browser):
                 "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
                 pytrace=False,
             )
+        executions.record(
+            [p.name for p in (ROOT / "book").glob("*.ipynb")], "website build"
+        )
     return html
+
+
+@pytest.fixture(scope="session")
+def site_dir(browser, built_site):
+    """The built website for the browser tests (nothing is built when they are skipped)."""
+    return built_site
 
 
 @pytest.fixture(scope="session")
@@ -135,3 +148,21 @@ def released_course(tmp_path_factory):
     edition, course = base / "student", base / "nbgrader"
     student_edition.write_student_edition(ROOT / "book", edition, course=course)
     return edition, course
+
+
+@pytest.fixture(scope="session")
+def reader_kernel(tmp_path_factory):
+    """The name of the Jupyter kernel that runs in the reader's environment (a new virtual
+    environment made from the zip's requirements.txt alone; tools/fresh_environment.py).
+
+    `make test` prepares it before pytest starts (nbval runs the chapters with it) and says where
+    in BOOK_READER_DIR; otherwise it is prepared here."""
+    reader = os.environ.get("BOOK_READER_DIR")
+    if not reader:
+        reader = tmp_path_factory.mktemp("reader")
+        fresh_environment.prepare(reader)
+    jupyter = str(Path(reader) / "jupyter")
+    paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+    if jupyter not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([jupyter, *filter(None, paths)])
+    return fresh_environment.KERNEL

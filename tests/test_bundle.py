@@ -1,16 +1,15 @@
 """The whole book as notebooks (backprop-from-scratch-notebooks.zip), and the launch buttons.
 
 _ext/notebook_bundle.py writes the zip into every HTML build. The fast tests check what it holds
-and that its requirements cover every import; the slow one (marker `notebooks`) does what a reader
-does: unzips it into a new folder, makes a new virtual environment from the zip's requirements.txt
-alone, and runs every notebook top to bottom.
+and that its requirements cover every import. What a reader does with it (unzip it, make a new
+virtual environment from its requirements.txt alone, run every notebook) is how `make test` runs
+nbval: see tools/fresh_environment.py and tests/test_same_numbers.py.
 """
 
 import ast
 import importlib.metadata
 import json
 import os
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
-import fresh_environment
 import notebook_bundle as bundle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,16 +218,3 @@ def test_the_book_ships_with_the_url_unset_and_binder_ready():
     post_build = ROOT / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK)
     assert "pip install" in post_build.read_text()
-
-
-# --- A reader's run: new folder, new environment, every notebook ---------------------------------
-
-
-@pytest.mark.notebooks
-def test_every_notebook_runs_from_the_zip_in_a_new_environment(zip_path, tmp_path):
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(tmp_path)
-    result, _ = fresh_environment.run_every_notebook(tmp_path / bundle.FOLDER, tmp_path)
-    ran = re.findall(r"^ran (\S+)$", result.stdout, re.M)
-    pages = [Path(p).name for p in bundle.toc_files() if p.endswith(".ipynb")]
-    assert ran == sorted(pages)

@@ -2,9 +2,10 @@
 
 The website fills {eval}`name` in from the kernel as the build executes the chapter; JupyterLab
 (jupyterlab-myst) shows the value stored in the markdown cell's metadata (tools/store_expressions.py
-writes it). The fast tests check that every quoted name has a stored value; the tests marked
-`notebooks` execute the chapters and check that every stored value is what the code computes now,
-so the text cannot disagree with the code in either place.
+writes it). The tests here check that every quoted name has a stored value, and the tool itself on
+a small planted notebook. That every stored value is what the code computes now is checked by the
+executions `make test` does anyway: nbval's (tools/nbval_expressions.py) and the website build's
+(tests/test_same_numbers.py), so the text cannot disagree with the code in either place.
 """
 
 from pathlib import Path
@@ -72,12 +73,6 @@ def test_the_build_has_run_every_cell_above_a_quote(path):
         if above and "remove-cell" in above[-1].metadata.get("tags", []):
             late.append(f"cell {index}")
     assert late == []
-
-
-@pytest.mark.notebooks
-@pytest.mark.parametrize("path", QUOTING, ids=lambda path: path.name)
-def test_the_stored_values_are_those_of_a_fresh_run(path):
-    assert store_expressions.check_file(path) == [], FIX
 
 
 # A planted case: a small notebook whose stored values go stale or missing.

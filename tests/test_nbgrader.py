@@ -1,15 +1,23 @@
-"""The classroom workflow, with the real nbgrader: release the chapters, collect submissions, autograde.
+"""The classroom workflow, with the real nbgrader: release the chapters, collect submissions,
+autograde them in the reader's environment.
 
-- the teacher's notebooks (the solutions) score full marks on every coding exercise of every chapter;
-- the released notebooks, handed in unchanged, score zero on every coding exercise;
-- a planted wrong answer (chapter 7's loss without its 1/2) loses exactly that exercise's points.
-The autograder's tests are hidden from students (removed from the released notebooks) and do not
-rely on files a student could change: nbgrader puts the tests back and overwrites the helper
-modules with the teacher's copies before it grades. The course is the one the student edition is
-released from (the `released_course` fixture of tests/conftest.py, built once per run); one `nbgrader autograde` run
-grades the three submissions, each of which executes its notebooks once: the teacher's and the
-unchanged one hand in the chapters with a coding exercise, the wrong one chapters 3 and 7 only (a
-notebook missing from a submission scores zero)."""
+One `nbgrader autograde` run grades two students of the course the student edition is released
+from (the `released_course` fixture of tests/conftest.py). Its kernel is the reader's
+(`reader_kernel`: a new environment made from the requirements the student edition ships), so the
+run is also the student's run of the student edition:
+
+- "unchanged" hands in the released notebooks of every chapter but 3 and 7, as they are: every
+  coding exercise scores zero, every self-check says "not answered yet", and no other cell fails;
+- "answered" hands in chapters 3 and 7 with their coding exercise filled in, as a student would, in
+  the released notebook: chapter 3 with the right answer scores full marks, chapter 7 with a
+  planted wrong one (its loss without the 1/2) scores zero, and the rest of both chapters still says
+  "not answered yet".
+
+So each chapter is executed once here. That the teacher's solutions pass every hidden test is
+shown by nbval, which runs the chapters with their solutions and hidden tests (a failing assert
+fails it). The autograder's tests are hidden from students (removed from the released notebooks)
+and do not rely on files a student could change: nbgrader puts the tests back and overwrites the
+helper modules with the teacher's copies before it grades."""
 
 import re
 import shutil
@@ -19,11 +27,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+import executions
 import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 COURSE_ID = "backprop-from-scratch"
+STUB = re.compile(
+    r'^([ \t]*)# YOUR CODE HERE\n\1raise NotImplementedError\("not answered yet"\)',
+    re.M,
+)
 
 
 def graded_cells(notebook):
@@ -34,13 +47,16 @@ def graded_cells(notebook):
     ]
 
 
-# The chapters with a coding exercise (a graded cell); the wrong submission hands in two of them.
+# The chapters with a coding exercise (a graded cell).
 CHAPTERS = [
     path.name
     for path in sorted(BOOK.glob("*.ipynb"))
     if graded_cells(nbformat.read(path, as_version=4))
 ]
-WRONG = ["03_data_and_shapes.ipynb", "07_mse_loss.ipynb"]
+RIGHT, WRONG = "03_data_and_shapes.ipynb", "07_mse_loss.ipynb"
+UNCHANGED = [
+    p.name for p in sorted(BOOK.glob("*.ipynb")) if p.name not in (RIGHT, WRONG)
+]
 
 
 @pytest.mark.parametrize(
@@ -65,14 +81,36 @@ def test_every_coding_exercise_has_hidden_tests_with_points(path):
         assert any("checks." not in line for line in asserts)
 
 
-def plant_wrong_loss(notebook):
+def solution_region(source):
+    """The lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of a teacher's cell."""
+    lines = source.splitlines()
+    begin = next(i for i, line in enumerate(lines) if student_edition.BEGIN in line)
+    end = next(i for i, line in enumerate(lines) if student_edition.END in line)
+    return "\n".join(lines[begin + 1 : end])
+
+
+def answered(released, teacher, change=lambda answer: answer):
+    """The released notebook with each coding exercise answered as in the teacher's notebook
+    (passed through ``change``), written where the stub is, as a student would."""
+    solutions = {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in teacher.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+        and student_edition.BEGIN in cell.source
+    }
+    for cell in released.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            answer = change(solution_region(solutions[grade_id].source))
+            cell.source, count = STUB.subn(lambda _, answer=answer: answer, cell.source)
+            assert count == 1, f"no stub in {grade_id}"
+    return released
+
+
+def without_half(answer):
     """Chapter 7's exercise answered without the 1/2 of the loss."""
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "def my_mse" in cell.source:
-            assert "/ (2 * n_samples)" in cell.source
-            cell.source = cell.source.replace("/ (2 * n_samples)", "/ n_samples")
-            return notebook
-    raise AssertionError("no my_mse in chapter 7")
+    assert "/ (2 * n_samples)" in answer
+    return answer.replace("/ (2 * n_samples)", "/ n_samples")
 
 
 def only(notebooks):
@@ -83,30 +121,43 @@ def only(notebooks):
 
 
 @pytest.fixture(scope="module")
-def gradebook(released_course):
+def graded(released_course, reader_kernel):
+    """Autograde both students once; yields the gradebook, the teacher's folder and the
+    autograded folder."""
     _, course = released_course
-    source = course / "source" / student_edition.ASSIGNMENT
-    released = course / "release" / student_edition.ASSIGNMENT
-    submissions = {
-        "teacher": (source, CHAPTERS),
-        "unchanged": (released, CHAPTERS),
-        "wrong": (source, WRONG),
-    }
-    for student, (folder, notebooks) in submissions.items():
-        handed_in = course / "submitted" / student / student_edition.ASSIGNMENT
-        shutil.copytree(folder, handed_in, ignore=only(notebooks))
-    chapter7 = course / "submitted" / "wrong" / student_edition.ASSIGNMENT / WRONG[1]
-    nbformat.write(plant_wrong_loss(nbformat.read(chapter7, as_version=4)), chapter7)
+    assignment = student_edition.ASSIGNMENT
+    source = course / "source" / assignment
+    released = course / "release" / assignment
+    submitted = course / "submitted"
+    shutil.copytree(
+        released, submitted / "unchanged" / assignment, ignore=only(UNCHANGED)
+    )
+    answered_folder = submitted / "answered" / assignment
+    shutil.copytree(released, answered_folder, ignore=only([RIGHT, WRONG]))
+    for name, change in [(RIGHT, lambda a: a), (WRONG, without_half)]:
+        notebook = answered(
+            nbformat.read(released / name, as_version=4),
+            nbformat.read(source / name, as_version=4),
+            change,
+        )
+        nbformat.write(notebook, answered_folder / name)
     # autograde adds the students it finds to the gradebook (Autograde.create_student).
-    student_edition.nbgrader(course, "autograde", student_edition.ASSIGNMENT, "--force")
+    student_edition.nbgrader(
+        course,
+        "autograde",
+        assignment,
+        "--force",
+        f"--Execute.kernel_name={reader_kernel}",
+    )
+    executions.record(UNCHANGED + [RIGHT, WRONG], "autograde")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as book:
-        yield book, source
+        yield book, source, course / "autograded"
 
 
-def grades(gradebook, student, chapters=CHAPTERS):
+def grades(graded, student, chapters):
     """``{grade_id: (score, max_score)}`` of every graded cell of ``chapters`` in ``student``'s
     submission."""
-    book, source = gradebook
+    book, source, _ = graded
     result = {}
     for chapter in chapters:
         notebook = nbformat.read(source / chapter, as_version=4)
@@ -120,26 +171,65 @@ def grades(gradebook, student, chapters=CHAPTERS):
 
 
 @pytest.mark.notebooks
-def test_the_solutions_score_full_marks(gradebook):
-    scores = grades(gradebook, "teacher")
-    assert len(CHAPTERS) >= 12
-    assert sorted(scores) == [f"ch{chapter[:2]}-ex2-tests" for chapter in CHAPTERS]
-    assert all(score == maximum > 0 for score, maximum in scores.values())
+def test_the_released_notebooks_handed_in_unchanged_score_zero(graded):
+    chapters = [c for c in CHAPTERS if c in UNCHANGED]
+    scores = grades(graded, "unchanged", chapters)
+    assert len(scores) == len(chapters) >= 10
+    assert all(score == 0 < maximum for score, maximum in scores.values())
 
 
 @pytest.mark.notebooks
-def test_the_released_notebooks_handed_in_unchanged_score_zero(gradebook):
-    scores = grades(gradebook, "unchanged")
-    assert len(scores) == len(CHAPTERS) and all(
-        score == 0 for score, _ in scores.values()
+def test_a_right_answer_scores_full_marks_and_a_wrong_one_zero(graded):
+    scores = grades(graded, "answered", [RIGHT, WRONG])
+    assert scores == {"ch03-ex2-tests": (2, 2), "ch07-ex2-tests": (0, 2)}
+    book, _, _ = graded
+    submission = book.find_submission(student_edition.ASSIGNMENT, "answered")
+    # The assignment is the whole book: the chapters not handed in count zero of their points.
+    assert (submission.score, submission.max_score) == (2, 2 * len(CHAPTERS))
+
+
+def printed(cell):
+    return "".join(
+        output.get("text", "")
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream"
     )
 
 
+def failed(cell):
+    return any(output.output_type == "error" for output in cell.get("outputs", []))
+
+
 @pytest.mark.notebooks
-def test_a_wrong_answer_scores_partially(gradebook):
-    scores = grades(gradebook, "wrong", WRONG)
-    assert scores["ch07-ex2-tests"] == (0, 2)
-    assert scores["ch03-ex2-tests"] == (2, 2)
-    book, _ = gradebook
-    submission = book.find_submission(student_edition.ASSIGNMENT, "wrong")
-    assert 0 < submission.score < submission.max_score
+@pytest.mark.parametrize("name", UNCHANGED + [RIGHT, WRONG])
+def test_the_student_edition_runs_and_every_unanswered_check_says_so(graded, name):
+    """What a student sees running the released notebook in the reader's environment: nothing
+    fails but the autograder's tests of unanswered exercises, and every self-check of an
+    unanswered exercise says "not answered yet" (the answered ones say Right, or why not)."""
+    _, _, autograded = graded
+    student = "unchanged" if name in UNCHANGED else "answered"
+    notebook = nbformat.read(
+        autograded / student / student_edition.ASSIGNMENT / name, as_version=4
+    )
+    answered_ids = (
+        {"ch03-ex2-solution", "ch07-ex2-solution"} if student == "answered" else set()
+    )
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        calls = cell.source.count("checks.check_")
+        if meta.get("grade"):
+            expected_to_fail = not (name == RIGHT and student == "answered")
+            assert failed(cell) == expected_to_fail, f"{name} cell {index}"
+            continue
+        assert not failed(cell), f"{name} cell {index}: {cell.source[:80]!r}"
+        text = printed(cell)
+        if meta.get("grade_id") in answered_ids:
+            verdict = "Right: " if name == RIGHT else "Not yet: "
+            assert text.count(verdict) == calls and "not answered yet" not in text
+        else:
+            assert text.count("Not yet: not answered yet") == calls, (
+                f"{name} cell {index}"
+            )
+            assert "Right: " not in text

@@ -1,94 +1,108 @@
-"""Run a folder of notebooks as a reader outside this repository would: in a new virtual
-environment made from the folder's own requirements.txt alone, every notebook top to bottom.
+"""The reader's environment: a new virtual environment made only from what the book hands out.
 
-Used by the tests of what the book hands out: the zip of notebooks (tests/test_bundle.py) and the
-student edition (tests/test_student_edition.py).
+A reader unzips backprop-from-scratch-notebooks.zip, makes a virtual environment from its
+requirements.txt alone and runs the notebooks; a student does the same with the student edition,
+whose requirements.txt names the same packages at the same versions. The tests do what they do:
+
+    python tools/fresh_environment.py DEST      (the Makefile's test command runs it)
+
+writes the zip into DEST, unzips it into DEST/notebooks/, makes DEST/venv from the zip's
+requirements.txt with uv (pinned in requirements.txt, in .venv; a new environment takes seconds
+from uv's cache), and installs a Jupyter kernel, ``backprop-reader``, that runs in DEST/venv with
+OpenBLAS's generic kernel (``OPENBLAS_CORETYPE=Prescott``: no FMA, no AVX) and one thread. nbval
+runs the unzipped chapters with it (``--nbval-kernel-name backprop-reader``, with
+``JUPYTER_PATH=DEST/jupyter``), and nbgrader grades the student edition with it.
 """
 
-import os
+import json
+import shutil
 import subprocess
 import sys
-import textwrap
+import zipfile
 from pathlib import Path
 
-# Runs inside the new environment: executes every notebook of a folder, in that folder, keeps the
-# executed copies, and prints "ran NAME" for each; exits 1 with the failures after trying them all.
-RUN_EVERY_NOTEBOOK = textwrap.dedent(
-    """
-    import re
-    import sys
-    from pathlib import Path
+import notebook_bundle
 
-    import nbclient
-    import nbformat
+KERNEL = "backprop-reader"
+# The kernel's environment: OpenBLAS's generic kernel with one thread (the website's build uses the
+# machine's own kernel and threads, so the two executions round differently wherever they can), the
+# inline figures of a notebook, and no packages from the user's own site folder.
+KERNEL_ENV = {
+    "OPENBLAS_CORETYPE": "Prescott",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYTHONNOUSERSITE": "1",
+}
 
-    folder, executed = Path(sys.argv[1]), Path(sys.argv[2])
 
-    def run(notebook):
-        client = nbclient.NotebookClient(
-            notebook, timeout=600, kernel_name="python3",
-            resources={"metadata": {"path": str(folder)}},
+def uv():
+    """The uv of the running environment (.venv), or one on the PATH."""
+    beside = Path(sys.executable).parent / "uv"
+    found = str(beside) if beside.exists() else shutil.which("uv")
+    if found is None:
+        raise FileNotFoundError(
+            "uv is not installed: run `make check` once, which installs requirements.txt "
+            "(uv included) into .venv."
         )
-        client.execute()
-        return notebook
-
-    # The kernel the notebooks get is this new environment's, not another one on the machine.
-    probe = run(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
-    ]))
-    kernel_prefix = probe.cells[0].outputs[0]["text"].strip()
-    assert kernel_prefix == sys.prefix, (kernel_prefix, sys.prefix)
-
-    failures = []
-    for path in sorted(folder.glob("*.ipynb")):
-        try:
-            nbformat.write(run(nbformat.read(path, as_version=4)), executed / path.name)
-            print(f"ran {path.name}", flush=True)
-        except Exception as error:  # CellExecutionError, a timeout, a dead kernel
-            text = re.sub(r"\\x1b\\[[0-9;]*m", "", str(error))  # no terminal colours
-            failures.append(f"{path.name}: {text[-3000:]}")
-    print("\\n\\n".join(failures))
-    sys.exit(1 if failures else 0)
-    """
-)
+    return found
 
 
-def run(command, timeout, **kwargs):
-    """Run ``command``; fail with the end of its output unless it exits 0. Returns the result."""
-    result = subprocess.run(
-        command, capture_output=True, text=True, timeout=timeout, **kwargs
-    )
-    assert result.returncode == 0, (
-        f"{' '.join(map(str, command))} failed:\n"
-        f"{result.stderr[-2000:]}\n{result.stdout[-8000:]}"
-    )
+def run(command, timeout=1200):
+    """Run ``command``; raise with the end of its output unless it exits 0."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(map(str, command))} failed:\n{result.stderr[-3000:]}"
+        )
     return result
 
 
-def run_every_notebook(folder, workdir):
-    """Make ``workdir``/venv from ``folder``/requirements.txt alone and run every notebook of
-    ``folder`` in it. Returns the result (its stdout lists "ran NAME" per notebook) and the folder
-    of executed copies."""
-    folder, workdir = Path(folder), Path(workdir)
-    # A clean environment: nothing of the book's own .venv, and no kernelspec but the new venv's.
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "MPLBACKEND", "JUPYTER_PATH")
-    }
-    env["JUPYTER_DATA_DIR"] = str(workdir / "jupyter-data")
-    venv = workdir / "venv"
-    run([sys.executable, "-m", "venv", venv], timeout=300, env=env)
+def make_venv(requirements, venv):
+    """A new virtual environment at ``venv`` (any old one removed) with exactly what
+    ``requirements`` lists; returns its python."""
+    venv = Path(venv)
+    if venv.exists():
+        shutil.rmtree(venv)
+    run([uv(), "venv", "--quiet", "--python", sys.executable, venv])
     python = venv / "bin" / "python"
-    run(
-        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-        + ["-r", folder / "requirements.txt"],
-        timeout=1200,
-        env=env,
-        cwd=folder,
-    )
-    script, executed = workdir / "run_every_notebook.py", workdir / "executed"
-    script.write_text(RUN_EVERY_NOTEBOOK)
-    executed.mkdir(exist_ok=True)
-    result = run([python, script, folder, executed], timeout=3600, env=env, cwd=folder)
-    return result, executed
+    run([uv(), "pip", "install", "--quiet", "--python", python, "-r", requirements])
+    return python
+
+
+def install_kernel(python, jupyter_dir, name=KERNEL, env=KERNEL_ENV):
+    """Write the kernelspec ``name`` into ``jupyter_dir``/kernels: a Python kernel run by
+    ``python`` with ``env``. Returns the kernelspec's folder."""
+    folder = Path(jupyter_dir) / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"Python 3 ({name})",
+        "language": "python",
+        "env": env,
+    }
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+    return folder
+
+
+def prepare(dest):
+    """Unzip the book's notebooks into ``dest``/notebooks, make ``dest``/venv from their
+    requirements.txt and install the kernel in ``dest``/jupyter. Returns the notebooks' folder."""
+    dest = Path(dest).resolve()
+    dest.mkdir(parents=True, exist_ok=True)
+    notebooks = dest / "notebooks"
+    if notebooks.exists():
+        shutil.rmtree(notebooks)
+    zip_path = notebook_bundle.write_bundle(dest / notebook_bundle.ZIP_NAME)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(notebooks)
+    folder = notebooks / notebook_bundle.FOLDER
+    python = make_venv(folder / "requirements.txt", dest / "venv")
+    install_kernel(python, dest / "jupyter")
+    return folder
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tools/fresh_environment.py DEST")
+    folder = prepare(sys.argv[1])
+    print(f"{folder}: the zip's notebooks, to run with the kernel {KERNEL}")
