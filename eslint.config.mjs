@@ -10,7 +10,13 @@ export default [
       ecmaVersion: 2024,
       sourceType: "module",
       // What the engine uses from its host, in a browser and in Node alike.
-      globals: { atob: "readonly", btoa: "readonly", crypto: "readonly", globalThis: "readonly" },
+      globals: {
+        atob: "readonly",
+        btoa: "readonly",
+        crypto: "readonly",
+        globalThis: "readonly",
+        URLSearchParams: "readonly",
+      },
     },
     rules: {
       eqeqeq: "error",
@@ -18,6 +24,25 @@ export default [
       "prefer-const": "error",
       "no-shadow": "error",
       "no-implicit-globals": "error",
+    },
+  },
+  {
+    // What draws on the page: the browser's own objects (these modules never run in Node).
+    files: ["book/js/playground.js", "book/js/svg_plot.js", "book/js/backprop_steps.js", "book/js/inline_loader.js"],
+    languageOptions: {
+      globals: {
+        addEventListener: "readonly",
+        Blob: "readonly",
+        document: "readonly",
+        history: "readonly",
+        location: "readonly",
+        matchMedia: "readonly",
+        performance: "readonly",
+        requestAnimationFrame: "readonly",
+        ResizeObserver: "readonly",
+        setTimeout: "readonly",
+        URL: "readonly",
+      },
     },
   },
   {

@@ -44,3 +44,28 @@ function significantDigits(x, precision) {
   }
   return [rounded.replace(".", ""), Number(roundedExponent)];
 }
+
+/**
+ * `format(x, f".{digits}f")` as Python writes it: `digits` decimals, rounded half to even on the
+ * exact value of x (JavaScript's toFixed rounds an exact tie up), "-" kept on -0 and on negatives
+ * that round to zero, "inf" and "nan" (formatFixed(0.125, 2) is "0.12", Python's f"{0.125:.2f}").
+ * @param {number} x
+ * @param {number} digits - 0 to 20
+ * @returns {string}
+ */
+export function formatFixed(x, digits) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  const a = Math.abs(x);
+  const decimals = digits > 0 ? `.${"0".repeat(digits)}` : "";
+  if (a >= 1e21) return `${sign}${BigInt(a)}${decimals}`; // toFixed switches to exponents there
+  const exact = a.toFixed(100); // the exact decimal expansion, as far as a tie can reach
+  const cut = exact.indexOf(".") + (digits > 0 ? 1 + digits : 0);
+  const rest = exact.slice(cut).replace(".", "");
+  const kept = exact.slice(0, cut);
+  if (rest[0] === "5" && /^0*$/.test(rest.slice(1)) && Number(kept.at(-1)) % 2 === 0) {
+    return `${sign}${kept}`; // an exact tie whose last kept digit is even: Python rounds down
+  }
+  return `${sign}${a.toFixed(digits)}`;
+}

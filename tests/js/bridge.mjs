@@ -6,7 +6,9 @@
 import { heScale, NeuralNetwork, TrainingDiverged } from "../../book/js/mlp.js";
 import { Matrix } from "../../book/js/matrix.js";
 import { log1p } from "../../book/js/libm.js";
-import { formatG } from "../../book/js/pyformat.js";
+import { backpropSteps, equationText, matrixText } from "../../book/js/backprop_steps.js";
+import { headline } from "../../book/js/playground_state.js";
+import { formatFixed, formatG } from "../../book/js/pyformat.js";
 import { defaultRng } from "../../book/js/random.js";
 import { TrainingRun } from "../../book/js/training_run.js";
 
@@ -43,6 +45,29 @@ const HANDLERS = {
 
   formatG: ({ x }) => ({ text: Array.from(decode(x), formatG) }),
 
+  formatFixed: ({ x, digits }) => ({ text: Array.from(decode(x), (v) => formatFixed(v, digits)) }),
+
+  /** Chapter 8's steps: titles, equations, and each value's bits and text. */
+  backpropSteps: (request) => {
+    const steps = backpropSteps(network(request), request.x, request.y);
+    return steps.map(({ phase, layer, l, title, equations, values }) => ({
+      phase,
+      layer,
+      title,
+      equations,
+      equationTexts: equations.map((key) => equationText(key, l)),
+      values: values.map(([name, M]) => ({ name, shape: M.shape, data: encode(M.data), text: matrixText(M) })),
+    }));
+  },
+
+  /** A playground run as the page trains it (TrainingRun, `chunk` epochs at a time) and its headline. */
+  headline: (request) => {
+    const [X, Y] = [matrixFrom(request.X), matrixFrom(request.Y)];
+    const run = new TrainingRun({ ...request, seed: BigInt(request.seed), X, Y });
+    while (run.step(Math.min(request.chunk, request.epochs - run.epoch)) > 0);
+    return { losses: encode(run.losses), headline: headline(run.losses, run.diverged ? run.diverged.epoch : null) };
+  },
+
   heScale: ({ pairs }) => ({ scales: encode(pairs.map(([nIn, alpha]) => heScale(nIn, alpha))) }),
 
   /** Train with NeuralNetwork.train; with `chunk`, also as a TrainingRun stepped `chunk` at a time. */
@@ -69,7 +94,7 @@ const HANDLERS = {
   },
 };
 
-/** Answer one request: {kind: "normals" | "network" | "log1p" | "formatG" | "heScale" | "train", ...}. */
+/** Answer one request: {kind: one of the HANDLERS' names, ...}. */
 export function handle(request) {
   return HANDLERS[request.kind](request);
 }
