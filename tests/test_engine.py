@@ -1,8 +1,10 @@
 """The JavaScript engine of the playground (book/js/) against numpy and mlp_core.
 
-- Fast, in Node (`make check`): numpy's normal draws bit for bit for hundreds of seeds and sizes
-  and a long stream; initial weights equal to mlp_core's; the C library's log1p; Python's "g"
-  format; the He scale.
+- In Node: numpy's normal draws bit for bit for hundreds of seeds and sizes and a long stream;
+  initial weights equal to mlp_core's; the C library's log1p; Python's "g" and "f" formats; the He
+  scale; chapter 8's steps and the playground's headlines equal to book/playground.py's. `make
+  check` runs a quick part of the long ones (a few seeds, a short stream); the rest, marked
+  `notebooks` for its time, runs in `make test`.
 - In headless Chromium (`browser` marker): a table of training runs, each run by mlp_core here and
   by the engine in the page, with equal initial weights bit for bit, every epoch's loss equal
   within 1e-9 relative, and a diverging run stopped at the same epoch with the same message; and
@@ -35,6 +37,7 @@ import numpy as np
 import pytest
 
 import mlp_core
+import playground
 import site_checks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,10 +89,18 @@ SEEDS = [0, 1, 2, 4, 2**31, 2**32 - 1, *random.Random(20).sample(range(2**32), 3
 TAIL_SEED, TAIL_DRAW = 4294, 318
 
 
-def test_normals_equal_numpy_bit_for_bit_for_many_seeds():
-    sizes = random.Random(21).choices([1, 2, 3, 12, 100, 1153], k=len(SEEDS))
+# What `make check` runs of the long tests; `make test` runs them whole (marked `notebooks`).
+QUICK_OR_FULL = pytest.mark.parametrize(
+    "full", [False, pytest.param(True, marks=pytest.mark.notebooks, id="full")], ids=str
+)
+
+
+@QUICK_OR_FULL
+def test_normals_equal_numpy_bit_for_bit_for_many_seeds(full):
+    seeds = SEEDS if full else SEEDS[:10]
+    sizes = random.Random(21).choices([1, 2, 3, 12, 100, 1153], k=len(seeds))
     # Seeds above 2**32 take more than one 32-bit word of entropy.
-    cases = [*zip(SEEDS, sizes), (2**32, 50), (2**64 + 5, 50), (2**128 + 7, 50)]
+    cases = [*zip(seeds, sizes), (2**32, 50), (2**64 + 5, 50), (2**128 + 7, 50)]
     cases.append((TAIL_SEED, TAIL_DRAW + 1))
     answers = ask_node(
         [{"kind": "normals", "seed": str(seed), "n": n} for seed, n in cases]
@@ -99,14 +110,15 @@ def test_normals_equal_numpy_bit_for_bit_for_many_seeds():
         assert np.array_equal(bits(decode(answer["draws"])), bits(expected)), seed
 
 
-def test_a_long_stream_of_normals_equals_numpy_tail_and_wedges_included():
-    n = 1_000_000
+@QUICK_OR_FULL
+def test_a_long_stream_of_normals_equals_numpy_tail_and_wedges_included(full):
+    n = 1_000_000 if full else 50_000
     [answer] = ask_node([{"kind": "normals", "seed": "12345", "n": n}])
     expected = np.random.default_rng(12345).standard_normal(n)
     got = decode(answer["draws"])
     assert np.array_equal(bits(got), bits(expected))
     # The rare branches ran: draws beyond the ziggurat's base (the tail, with log1p).
-    assert np.sum(np.abs(expected) > 3.6541528853610088) > 200
+    assert np.sum(np.abs(expected) > 3.6541528853610088) > (200 if full else 8)
 
 
 def test_initial_weights_equal_mlp_core_bit_for_bit():
@@ -152,14 +164,16 @@ def test_he_scale_equals_mlp_core_for_alphas_on_a_grid_of_a_thousandth():
     assert np.array_equal(bits(decode(answer["scales"])), bits(expected))
 
 
-def test_log1p_rounds_as_the_c_library_numpy_calls():
+@QUICK_OR_FULL
+def test_log1p_rounds_as_the_c_library_numpy_calls(full):
     # Python's math.log1p is the C library's log1p, the one numpy's tail draws call.
     rng = np.random.default_rng(23)
+    scale = 10 if full else 1
     x = np.concatenate(
         [
-            -rng.random(150_000),  # log1p(-U), as in the tail draws
-            -(2.0 ** -rng.uniform(1, 60, 20_000)),
-            2.0 ** rng.uniform(-60, 60, 30_000),
+            -rng.random(15_000 * scale),  # log1p(-U), as in the tail draws
+            -(2.0 ** -rng.uniform(1, 60, 2_000 * scale)),
+            2.0 ** rng.uniform(-60, 60, 3_000 * scale),
             [
                 0.0,
                 -0.0,
@@ -208,6 +222,107 @@ def test_format_g_writes_what_python_writes():
     values += list(10 ** np.random.default_rng(24).uniform(-8, 8, 2000))
     [answer] = ask_node([{"kind": "formatG", "x": encode(values)}])
     assert answer["text"] == [format(v, "g") for v in values]
+
+
+def test_format_fixed_writes_what_python_writes():
+    values = [0.125, 0.375, 2.5, 3.5, 0.5, 1.5, -0.00001, 0.0, -0.0, 1e22, 5.82214]
+    values += [1 / 3, 0.02615, 0.00005, -0.00015, 123456.78125, math.inf, -math.inf]
+    values += [math.nan, 2.675, 1.0005, 0.30000000000000004]
+    values += list(np.random.default_rng(25).normal(0, 10, 2000))
+    values += [
+        k / 2**14 for k in range(-3000, 3000, 7)
+    ]  # exact ties at 4 decimals among them
+    for digits in (0, 2, 4):
+        [answer] = ask_node(
+            [{"kind": "formatFixed", "x": encode(values), "digits": digits}]
+        )
+        assert answer["text"] == [format(v, f".{digits}f") for v in values]
+
+
+def test_backprop_steps_equal_mlp_core_words_and_numbers():
+    # Chapter 8's figure: the engine's steps (book/js/backprop_steps.js) against the same list
+    # computed with mlp_core (playground.backprop_steps), for the book's network and a few others.
+    cases = [([1, 4, 3, 1], 4, 2.0, 3.0), ([1, 4, 3, 1], 7, -1.0, 1.0)]
+    cases += [([1, 2, 1], 0, 0.5, -2.0), ([1, 5, 5, 5, 1], 11, 3.0, 5.0)]
+    answers = ask_node(
+        [
+            {
+                "kind": "backpropSteps",
+                "layerSizes": sizes,
+                "alpha": 0.01,
+                "seed": str(seed),
+            }
+            | {"weightScale": 0.1, "x": x, "y": y}
+            for sizes, seed, x, y in cases
+        ]
+    )
+    for (sizes, seed, x, y), steps in zip(cases, answers):
+        network = mlp_core.NeuralNetwork(sizes, seed=seed)
+        expected = playground.backprop_steps(network, x, y)
+        assert [s["title"] for s in steps] == [s["title"] for s in expected]
+        for got, want in zip(steps, expected, strict=True):
+            assert (got["phase"], got["layer"]) == (want["phase"], want["layer"])
+            assert got["equations"] == want["equations"]
+            assert got["equationTexts"] == [
+                playground.equation_text(key, want["l"]) for key in want["equations"]
+            ]
+            for value, (name, array) in zip(got["values"], want["values"], strict=True):
+                assert value["name"] == name
+                assert value["shape"] == list(array.shape), (name, got["title"])
+                np.testing.assert_allclose(
+                    decode(value["data"]), array.ravel(), rtol=1e-12, atol=1e-15
+                )
+                assert value["text"] == playground.matrix_text(array), name
+    # The equations the page names are the ones the fallback names.
+    assert {e for s in answers[0] for e in s["equations"]} == set(
+        playground.EQUATION_TEXT
+    )
+
+
+def test_the_page_says_what_playground_headline_says():
+    # Settled, not settled (rate 0.18), flat, diverged, no epoch, other shapes and data.
+    x5 = np.array([[-1.5, -0.5, 0.5, 1.5, 2.5]])
+    cases = [
+        (playground.Setting(), mlp_core.X_TRAIN, mlp_core.Y_TRAIN),
+        (playground.Setting(learning_rate=0.18), mlp_core.X_TRAIN, mlp_core.Y_TRAIN),
+        (playground.Setting(learning_rate=0.56), mlp_core.X_TRAIN, mlp_core.Y_TRAIN),
+        (playground.Setting(learning_rate=5.0), mlp_core.X_TRAIN, mlp_core.Y_TRAIN),
+        (playground.Setting(epochs=0), mlp_core.X_TRAIN, mlp_core.Y_TRAIN),
+        (playground.Setting(layer_sizes=(1, 8, 1), seed=3, alpha=0.2), x5, x5**2),
+        (playground.Setting(layer_sizes=(1, 32, 32, 1), learning_rate=1.0), x5, x5),
+    ]
+    answers = ask_node(
+        [
+            {
+                "kind": "headline",
+                "layerSizes": list(s.layer_sizes),
+                "alpha": s.alpha,
+                "seed": str(s.seed),
+                "learningRate": s.learning_rate,
+                "epochs": s.epochs,
+                "X": matrix(X),
+                "Y": matrix(Y),
+                "chunk": 7,
+            }
+            for s, X, Y in cases
+        ]
+    )
+    said = []
+    for (setting, X, Y), answer in zip(cases, answers):
+        network = mlp_core.NeuralNetwork(
+            list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed
+        )
+        try:
+            run = playground.Run(
+                setting,
+                network.train(X, Y, setting.epochs, setting.learning_rate),
+                network,
+            )
+        except mlp_core.TrainingDiverged as error:
+            run = playground.Run(setting, error.losses, network, error.epoch)
+        assert answer["headline"] == run.headline(), setting
+        said.append(run.headline().split(":")[0].split(" ")[0])
+    assert {"final", "not", "diverged", "no"} <= set(said)
 
 
 # ---------------------------------------------------------------------------------------------
