@@ -117,12 +117,21 @@ export class Playground {
     this.changed();
   }
 
-  /** The setting changed: keep playing if playing, else show the same point of the new run. */
-  settingChanged({ push = true } = {}) {
-    const atEnd = !this.run || this.run.epoch >= this.setting.epochs || this.run.diverged;
-    const epoch = this.playing ? 0 : atEnd ? null : this.run.epoch;
-    this.restart(epoch === null ? null : Math.min(epoch, this.setting.epochs));
-    this.saveToUrl(push);
+  /**
+   * Change part of the setting: keep playing if playing; after a whole run, show the whole new
+   * run; else the same epoch of the new one. `commit`: a new entry in the page's history (the
+   * end of a move); while a slider or a point is still moving, the address waits.
+   */
+  change(part, { commit = true } = {}) {
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    if (!Object.entries(part).every(([key, value]) => same(this.setting[key], value))) {
+      // Where the run is heading (it may still be on its way there): the end, or an epoch.
+      const whole = !this.run || this.run.diverged || this.goal >= this.setting.epochs;
+      const epoch = this.playing ? 0 : whole ? null : this.goal;
+      this.setting = { ...this.setting, ...part };
+      this.restart(epoch === null ? null : Math.min(epoch, this.setting.epochs));
+    }
+    if (commit) this.saveToUrl(true);
   }
 
   get finished() {
@@ -232,6 +241,7 @@ export class Playground {
 
   // --- The address -----------------------------------------------------------------------------
 
+  /** Write the setting into the address: a new history entry (push), or in place of this one. */
   saveToUrl(push) {
     if (!this.useUrl) return;
     const epoch = this.run && !this.finished ? this.goal : null;
@@ -356,10 +366,9 @@ export class Playground {
   }
 
   /** Change part of the setting from a control. */
-  set(change, push) {
-    this.setting = { ...this.setting, ...change };
+  set(part, commit) {
+    this.change(part, { commit });
     this.showSetting();
-    this.settingChanged({ push });
   }
 
   /** Put the setting into the controls (after a change, a link or the back button). */
@@ -403,6 +412,8 @@ export class Playground {
       y: { domain: LIMITS.y, label: "prediction" },
     }));
     plot.svg.classList.add("bfs-fit");
+    // Points the reader can move are controls: a picture holding controls is a group, not an image.
+    if (this.controls.includes("points")) plot.svg.setAttribute("role", "group");
     this.background = svgElement("rect", { class: "bfs-hit", x: 0, y: 0, width: 0, height: 0 }, plot.area);
     if (this.controls.includes("points")) this.background.classList.add("bfs-editable");
     this.curve = svgElement("polyline", { class: "bfs-curve" }, plot.area);
@@ -474,10 +485,9 @@ export class Playground {
     });
   }
 
-  setPoints(points, focus, push = true) {
-    this.setting = { ...this.setting, points };
+  setPoints(points, focus, commit = true) {
     this.focusPoint = focus;
-    this.settingChanged({ push });
+    this.change({ points }, { commit });
   }
 
   addPoint(point) {
@@ -812,34 +822,45 @@ export class Playground {
     }
   }
 
+  /**
+   * Pointer and keyboard on the network. The arrow keys follow the graph: right from a unit to
+   * its first outgoing weight, and from a weight to the unit it feeds; left the other way; up and
+   * down along a layer's units or weights.
+   */
   listenToNetwork(svg) {
-    const items = this.networkItems;
-    let cursor = [0, 0];
+    const items = this.networkItems; // columns: units of layer 0, weights into layer 1, units of layer 1, ...
     svg.addEventListener("pointermove", (event) => {
       if (event.target.bfsTarget) this.inspect(event.target.bfsTarget);
     });
     svg.addEventListener("focusin", (event) => {
-      if (event.target.bfsTarget) {
-        this.inspect(event.target.bfsTarget, event.target);
-        for (let c = 0; c < items.length; c++) {
-          const i = items[c].indexOf(event.target);
-          if (i >= 0) cursor = [c, i];
-        }
-      }
+      if (event.target.bfsTarget) this.inspect(event.target.bfsTarget, event.target);
     });
+    const find = (column, test) => items[column].find((item) => test(item.bfsTarget));
     svg.addEventListener("keydown", (event) => {
-      const moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0], Home: [0, -Infinity], End: [0, Infinity] };
-      if (!(event.key in moves)) return;
+      const current = event.target.bfsTarget;
+      if (!current) return;
+      const c = items.findIndex((column) => column.includes(event.target));
+      const i = items[c].indexOf(event.target);
+      const last = items.length - 1;
+      const unit = current.kind === "unit";
+      const { l, j, k } = current;
+      const next = {
+        ArrowUp: () => items[c][i - 1],
+        ArrowDown: () => items[c][i + 1],
+        Home: () => items[c][0],
+        End: () => items[c].at(-1),
+        ArrowRight: () =>
+          unit ? c < last && find(c + 1, (t) => t.k === j) : find(c + 1, (t) => t.j === j),
+        ArrowLeft: () =>
+          unit ? c > 0 && find(c - 1, (t) => t.j === j) : find(c - 1, (t) => t.j === k && t.l === l - 1),
+      }[event.key];
+      if (!next) return;
       event.preventDefault();
-      const [dc, di] = moves[event.key];
-      const [c, i] = cursor;
-      const column = Math.min(Math.max(c + dc, 0), items.length - 1);
-      // Along a column, by one; across, to the same height in the next column.
-      const index = dc ? Math.round(((i + 0.5) / items[c].length) * items[column].length - 0.5) : Math.min(Math.max(i + di, 0), items[column].length - 1);
-      const next = items[column][Math.min(Math.max(index, 0), items[column].length - 1)];
-      for (const list of items) for (const item of list) item.setAttribute("tabindex", -1);
-      next.setAttribute("tabindex", 0);
-      next.focus();
+      const target = next();
+      if (!target) return;
+      for (const column of items) for (const item of column) item.setAttribute("tabindex", -1);
+      target.setAttribute("tabindex", 0);
+      target.focus();
     });
   }
 
