@@ -1,6 +1,6 @@
-"""How fast does the JavaScript engine train, next to mlp_core? Prints epochs per second; asserts nothing.
+"""How fast does the JavaScript engine train, next to mlp_core? Prints figures; asserts nothing.
 
-For two networks it times full-batch training, ``train(X, Y, epochs, learning_rate)``, of the
+1. For two networks it times full-batch training, ``train(X, Y, epochs, learning_rate)``, of the
 engine (book/js/mlp.js) in headless Chromium and of mlp_core in this Python, on the same machine in
 the same run, and prints epochs per second of each and their ratio:
 
@@ -12,6 +12,14 @@ messaging is not counted. Each repeat times numpy then the engine back to back, 
 programs on the machine slow both alike; the figures are medians over the repeats, with the
 slowest and fastest repeat, and the ratio is the median of the per-repeat ratios. The playground
 draws at most 60 frames a second: the last column says how many epochs fit in one frame (16.7 ms).
+
+2. The playground itself (book/js/playground.js, as playground.browser_playground() writes it):
+the time from the start of the page's load to its first picture (the performance mark
+"bfs-first-picture"), on a bare page and on chapter 11 of the built website if there is one
+(_build/html), each loaded afresh with an empty cache; and, playing with as many epochs per frame
+as its frame budget allows, the epochs per second it trains while drawing, and the frames per second
+it draws, for the same two networks (its whole interface: fit, loss, a picture per unit, every
+weight).
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_engine.py   (or: make bench-engine)
 Needs Chromium (``apt-get install chromium``). Add ``--quick`` for a smoke run of a few seconds.
@@ -28,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 import mlp_core
+import playground
 import site_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -107,6 +116,66 @@ def measure(runs, target_seconds, repeats):
     return rates, others
 
 
+# Plays the page's playground from epoch 0 for `seconds`, with as many epochs per frame as its
+# frame budget allows (a run of a million epochs, so that it never ends meanwhile); counts the
+# epochs trained and the frames drawn.
+PLAY_FAST = """async (seconds) => {
+    const root = document.querySelector('[data-bfs-live]');
+    await new Promise(done => { const ready = () => root.bfs ? done() : setTimeout(ready, 20); ready(); });
+    const playground = root.bfs;
+    playground.speed = 'budget';
+    playground.change({epochs: 1000000}, {commit: false});
+    playground.reset();
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    let frames = 0, counting = true;
+    const count = () => { frames += 1; if (counting) requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+    const start = performance.now();
+    playground.play();
+    await new Promise(done => setTimeout(done, seconds * 1000));
+    playground.pause();
+    counting = false;
+    const elapsed = (performance.now() - start) / 1000;
+    return [playground.run.epoch / elapsed, frames / elapsed];
+}"""
+FIRST_PICTURE = """async () => {
+    const mark = () => performance.getEntriesByName('bfs-first-picture')[0];
+    await new Promise(done => { const wait = () => mark() ? done() : setTimeout(wait, 5); wait(); });
+    return mark().startTime / 1000;
+}"""
+
+
+def first_picture_seconds(browser, url, loads):
+    """Seconds from the start of loading `url` to the playground's first picture, per load."""
+    times = []
+    for _ in range(loads):
+        context = browser.new_context()  # an empty cache: a first visit
+        page = context.new_page()
+        page.goto(url)
+        times.append(page.evaluate(FIRST_PICTURE))
+        context.close()
+    return np.array(times)
+
+
+def playing(browser, url, seconds):
+    """(epochs per second, frames per second) while the page plays as fast as it can."""
+    page = browser.new_page()
+    page.goto(url)
+    rates = page.evaluate(PLAY_FAST, seconds)
+    page.close()
+    return rates
+
+
+def playground_page(site, base):
+    """A bare page holding the playground as chapter 11 does (with the setting in its address)."""
+    figure = playground.browser_playground(url=True)
+    (Path(site) / "playground.html").write_text(
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>playground</title>'
+        f'<link rel="icon" href="data:,"><body>{figure.data}</body></html>'
+    )
+    return base + "playground.html"
+
+
 def spread(values):
     return f"{np.median(values):>9,.0f} [{values.min():,.0f}, {values.max():,.0f}]"
 
@@ -161,7 +230,47 @@ def main():
                     f"{str(sizes):<16}{X.shape[1]:>8}{spread(rates[:, 0]):>28}"
                     f"{spread(rates[:, 1]):>30}{ratio:>15.1f}x{per_frame:>14,.0f}{share:>8}"
                 )
+            print_playground(browser, site, base, args.quick)
             browser.close()
+
+
+def print_playground(browser, site, base, quick):
+    """The playground's first picture, and its training speed while it draws."""
+    loads, seconds = (2, 1.0) if quick else (7, 3.0)
+    bare = playground_page(site, base)
+    print(
+        f"\nThe playground: seconds from the start of a first visit's load to its first picture"
+        f"\n(median [fastest, slowest] of {loads} loads)"
+    )
+    times = first_picture_seconds(browser, bare, loads)
+    print(f"  bare page            {time_spread(times)}")
+    built = ROOT / "_build" / "html" / "book" / "11_playground.html"
+    if built.is_file():
+        with site_checks.serve(built.parent.parent) as book:
+            times = first_picture_seconds(
+                browser, book + "book/11_playground.html", loads
+            )
+        print(f"  chapter 11 (built)   {time_spread(times)}")
+    else:
+        print("  chapter 11: no built website in _build/html (make book)")
+    print(
+        f"\nPlaying with as many epochs per frame as a 60 fps frame allows, for {seconds:g} s,"
+        "\ndrawing every picture each frame (fit, loss, units; the weights at most every 60 ms):"
+    )
+    print(f"  {'layer sizes':<16}{'samples':>8}{'epochs/s':>12}{'frames/s':>10}")
+    for sizes, (X, _) in CASES:
+        query = ""
+        if sizes != [1, 4, 3, 1]:
+            points = ";".join(
+                f"{x:.2f},{np.sin(x):.2f}" for x in np.linspace(-2, 4, 50)
+            )
+            query = f"?layers={','.join(map(str, sizes))}&points={points}"
+        epochs, frames = playing(browser, bare + query, seconds)
+        print(f"  {str(sizes):<16}{X.shape[1]:>8}{epochs:>12,.0f}{frames:>10.0f}")
+
+
+def time_spread(values):
+    return f"{np.median(values):.3f} [{values.min():.3f}, {values.max():.3f}]"
 
 
 if __name__ == "__main__":

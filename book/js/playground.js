@@ -36,8 +36,10 @@ import { TrainingRun } from "./training_run.js";
 
 const ALL_CONTROLS = ["rate", "alpha", "layers", "seed", "epochs", "buttons", "points"];
 const ALL_PANELS = ["fit", "loss", "units", "network"];
-const CURVE_POINTS = 241; // x values across the fit's axis for the drawn curves (steps of 0.025)
-const FRAME_BUDGET_MS = 10; // training time per animation frame; the rest is for drawing
+const CURVE_POINTS = 121; // x values across the fit's axis for the drawn curves (steps of 0.05)
+const UNIT_STEP = 2; // a unit's small picture uses every other one: 61 points over 64 pixels
+const WIDTHS = 8; // line widths of the weights, from 0.5 px (w = 0) to 4 px (the layer's largest |w|)
+const FRAME_MS = 1000 / 60; // a frame at 60 frames per second: training, then drawing, in this time
 const PLAY_SECONDS = 3; // a run plays in about this time, whatever its number of epochs
 const ANNOUNCE_EVERY_MS = 3000; // screen readers hear epoch and loss at most this often
 const fourDecimals = (x) => formatFixed(x, 4);
@@ -82,6 +84,10 @@ export class Playground {
     this.setting = start.setting;
     this.reducedMotion = matchMedia("(prefers-reduced-motion: reduce)").matches;
     this.playing = false;
+    /** Epochs per frame while playing: null for a run in about PLAY_SECONDS, "budget" for as many
+     * as a 60 fps frame allows (benchmarks/bench_engine.py). */
+    this.speed = null;
+    this.drawMs = 6; // how long the last drawing took
     this.lastAnnounced = -Infinity;
     this.inspected = null; // {kind: "unit" | "weight", ...} under the pointer or the focus
     this.build();
@@ -143,8 +149,11 @@ export class Playground {
     return this.playing ? this.setting.epochs : Math.min(this.goal, this.setting.epochs);
   }
 
-  /** Train towards the target for at most `budget` ms, in chunks sized by the last epochs' speed. */
-  train(limit, budget = FRAME_BUDGET_MS) {
+  /**
+   * Train towards `limit` for at most `budget` ms, in chunks sized by the last epochs' speed. The
+   * budget is what a 60 fps frame leaves after the last drawing took its time (2 ms at least).
+   */
+  train(limit, budget = Math.max(2, FRAME_MS - this.drawMs - 2)) {
     const run = this.run;
     const start = performance.now();
     let chunk = 1;
@@ -176,7 +185,8 @@ export class Playground {
     const run = this.run;
     let busy = false;
     if (run && !run.diverged && run.epoch < this.target) {
-      const perTick = Math.max(1, Math.ceil(this.setting.epochs / (PLAY_SECONDS * (this.reducedMotion ? 4 : 60))));
+      const ticks = PLAY_SECONDS * (this.reducedMotion ? 4 : 60);
+      const perTick = this.speed === "budget" ? Infinity : Math.max(1, Math.ceil(this.setting.epochs / ticks));
       const limit = this.playing ? Math.min(this.target, run.epoch + perTick) : this.target;
       this.train(limit);
       this.cache = null;
@@ -190,7 +200,9 @@ export class Playground {
     }
     if (this.dirty) {
       this.dirty = false;
+      const start = performance.now();
       this.draw(busy);
+      this.drawMs = performance.now() - start;
     }
     if (busy) this.changed();
   }
@@ -564,6 +576,10 @@ export class Playground {
 
   draw(busy = false) {
     const now = performance.now();
+    if (!this.drawn) {
+      this.drawn = true;
+      performance.mark("bfs-first-picture"); // benchmarks/bench_engine.py reads it
+    }
     const quiet = this.playing || busy;
     const announce = !quiet || now - this.lastAnnounced >= ANNOUNCE_EVERY_MS;
     this.drawCaption(announce);
@@ -572,7 +588,7 @@ export class Playground {
     const shown = this.shown();
     if (this.fitPlot) this.drawFit(shown, announce);
     if (this.lossPlot) this.drawLoss();
-    if (this.unitsBox) this.drawUnits(shown);
+    if (this.unitsBox) this.drawUnits(shown, quiet);
     if (this.networkBox && (!quiet || now - (this.networkDrawn ?? 0) > 60)) {
       this.drawNetwork(shown);
       this.networkDrawn = now;
@@ -687,12 +703,28 @@ export class Playground {
       plot.draw();
     }
     if (!plot.x) return;
-    const xs = Array.from(losses, (_, i) => i);
-    this.lossLine.setAttribute("points", polylinePoints(xs, losses, plot.x, plot.y));
+    // At most two points per pixel column: the lowest and highest loss of the epochs there.
+    const perColumn = Math.ceil(losses.length / Math.max(plot.width, 1));
+    const xs = [];
+    const ys = [];
+    for (let start = 0; start < losses.length; start += perColumn) {
+      const end = Math.min(start + perColumn, losses.length);
+      let [lowest, highest] = [start, start];
+      for (let i = start; i < end; i++) {
+        if (losses[i] < losses[lowest]) lowest = i;
+        if (losses[i] > losses[highest]) highest = i;
+      }
+      const kept = lowest === highest ? [lowest] : [Math.min(lowest, highest), Math.max(lowest, highest)];
+      for (const i of kept) {
+        xs.push(i);
+        ys.push(losses[i]);
+      }
+    }
+    this.lossLine.setAttribute("points", polylinePoints(xs, ys, plot.x, plot.y));
   }
 
   /** One small picture per hidden unit: its output for every x, solid where its input is positive. */
-  drawUnits(shown) {
+  drawUnits(shown, quiet) {
     const sizes = this.setting.layerSizes;
     const shape = sizes.join(",");
     if (this.unitsShape !== shape) {
@@ -711,7 +743,7 @@ export class Playground {
             zero: svg.lastChild,
             leaky: svgElement("path", { class: "bfs-curve bfs-leaky" }, svg),
             active: svgElement("path", { class: "bfs-curve" }, svg),
-            kinks: svgElement("g", { class: "bfs-kinks" }, svg),
+            kinks: svgElement("path", { class: "bfs-kinks" }, svg),
           };
           const target = { kind: "unit", l, j };
           button.addEventListener("mouseenter", () => this.inspect(target));
@@ -727,50 +759,48 @@ export class Playground {
       for (const a of shown.curve.activations[l].data) if (Number.isFinite(a)) [low, high] = [Math.min(low, a), Math.max(high, a)];
       return high - low > 1e-12 ? [low, high] : [-1, 1];
     });
+    const n = shown.xs.length;
+    const px = (i) => ((64 * i) / (n - 1)).toFixed(1);
     for (const view of this.unitViews) {
       const { l, j } = view;
-      const n = shown.xs.length;
       const a = shown.curve.activations[l].data.subarray(j * n, (j + 1) * n);
       const z = shown.curve.zs[l - 1].data.subarray(j * n, (j + 1) * n);
       const [low, high] = ranges[l];
-      const px = (i) => ((64 * i) / (n - 1)).toFixed(1);
       const py = (v) => (36 - (32 * (Math.min(Math.max(v, low), high) - low)) / (high - low)).toFixed(1);
-      let active = "";
-      let leaky = "";
+      const zero = py(0);
+      // Two paths, the steep side and the leaky side, split where z crosses 0 (the kink, a = 0).
+      const paths = { true: "", false: "" };
+      let kinks = "";
       let previous = null;
-      view.kinks.replaceChildren();
-      for (let i = 0; i < n; i++) {
+      for (let i = 0; i < n; i += UNIT_STEP) {
         const side = z[i] > 0;
-        const point = `${px(i)},${py(a[i])}`;
-        if (side !== previous) {
-          if (previous !== null) {
-            // The kink: where z crosses 0, between this x and the one before; a is 0 there.
-            const t = z[i - 1] / (z[i - 1] - z[i]);
-            const kink = `${((64 * (i - 1 + t)) / (n - 1)).toFixed(1)},${py(0)}`;
-            if (side) active += `M${kink}`;
-            else leaky += `M${kink}`;
-            if (previous) active += `L${kink}`;
-            else leaky += `L${kink}`;
-            svgElement("circle", { cx: kink.split(",")[0], cy: py(0), r: 2.5 }, view.kinks);
-          } else if (side) {
-            active += `M${point}`;
-          } else {
-            leaky += `M${point}`;
-          }
+        if (previous !== null && side !== previous) {
+          const before = i - UNIT_STEP;
+          const t = z[before] / (z[before] - z[i]);
+          const x = ((64 * (before + t * UNIT_STEP)) / (n - 1)).toFixed(1);
+          paths[previous] += `L${x},${zero}`;
+          paths[side] += `M${x},${zero}`;
+          kinks += `M${x - 2.5},${zero}a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0`;
+        } else if (previous === null) {
+          paths[side] += `M${px(i)},${py(a[i])}`;
         }
-        if (side) active += `L${point}`;
-        else leaky += `L${point}`;
+        paths[side] += `L${px(i)},${py(a[i])}`;
         previous = side;
       }
-      view.active.setAttribute("d", active);
-      view.leaky.setAttribute("d", leaky);
-      view.zero.setAttribute("y1", py(0));
-      view.zero.setAttribute("y2", py(0));
-      view.button.setAttribute("aria-label", this.unitWords(shown, l, j));
+      view.active.setAttribute("d", paths.true);
+      view.leaky.setAttribute("d", paths.false);
+      view.kinks.setAttribute("d", kinks);
+      view.zero.setAttribute("y1", zero);
+      view.zero.setAttribute("y2", zero);
+      if (!quiet) view.button.setAttribute("aria-label", this.unitWords(shown, l, j));
     }
   }
 
-  /** The network: a column of units per layer, a line per weight. */
+  /**
+   * The network: a column of units per layer, a line per weight, its width by |w| and its colour
+   * by sign. Each frame redraws the weights as 2 x (WIDTHS + 1) paths, one per sign and width;
+   * under them, one still, transparent line per weight takes the pointer and the focus.
+   */
   drawNetwork(shown) {
     const sizes = this.setting.layerSizes;
     const width = Math.round(this.networkBox.clientWidth);
@@ -783,6 +813,14 @@ export class Playground {
       this.networkShape = shape;
       this.networkBox.replaceChildren();
       const svg = svgElement("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "bfs-network-svg", role: "group", "aria-label": `the network ${layersName(sizes)}: every weight and unit` }, this.networkBox);
+      this.weightPaths = {};
+      for (const sign of ["bfs-positive", "bfs-negative"]) {
+        for (let w = 0; w <= WIDTHS; w++) {
+          const stroke = (0.5 + (3.5 * w) / WIDTHS).toFixed(2);
+          this.weightPaths[`${sign} ${w}`] = svgElement("path", { class: sign, "stroke-width": stroke, "aria-hidden": "true" }, svg);
+        }
+      }
+      this.highlight = svgElement("line", { class: "bfs-highlight", "aria-hidden": "true" }, svg);
       this.weightLines = [];
       this.unitDots = [];
       const items = (this.networkItems = []); // columns for the keyboard: units 0, weights 1, units 1, ...
@@ -790,8 +828,10 @@ export class Playground {
         const column = [];
         for (let j = 0; j < sizes[l]; j++) {
           for (let k = 0; k < sizes[l - 1]; k++) {
-            const line = svgElement("line", { x1: ux(l - 1), y1: uy(l - 1, k), x2: ux(l), y2: uy(l, j), tabindex: -1 }, svg);
+            const [x1, y1, x2, y2] = [ux(l - 1), uy(l - 1, k), ux(l), uy(l, j)].map((v) => v.toFixed(1));
+            const line = svgElement("line", { x1, y1, x2, y2, class: "bfs-weight", tabindex: -1 }, svg);
             line.bfsTarget = { kind: "weight", l, j, k };
+            line.bfsSegment = `M${x1},${y1}L${x2},${y2}`;
             this.weightLines.push(line);
             column.push(line);
           }
@@ -811,15 +851,16 @@ export class Playground {
       items[0][0].setAttribute("tabindex", 0);
       this.listenToNetwork(svg);
     }
+    const largest = shown.network.weights.map((W) => W.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+    const paths = Object.fromEntries(Object.keys(this.weightPaths).map((key) => [key, ""]));
     for (const line of this.weightLines) {
       const { l, j, k } = line.bfsTarget;
       const W = shown.network.weights[l - 1];
       const w = W.data[j * W.cols + k];
-      let largest = 0;
-      for (const v of W.data) largest = Math.max(largest, Math.abs(v));
-      line.setAttribute("class", w >= 0 ? "bfs-positive" : "bfs-negative");
-      line.setAttribute("stroke-width", (0.5 + (3.5 * Math.abs(w)) / (largest || 1)).toFixed(2));
+      const bucket = Math.round((WIDTHS * Math.abs(w)) / (largest[l - 1] || 1));
+      paths[`${w >= 0 ? "bfs-positive" : "bfs-negative"} ${Number.isFinite(bucket) ? bucket : 0}`] += line.bfsSegment;
     }
+    for (const [key, d] of Object.entries(paths)) this.weightPaths[key].setAttribute("d", d);
   }
 
   /**
@@ -870,9 +911,17 @@ export class Playground {
     const shown = this.shown();
     const words = target.kind === "unit" ? this.unitWords(shown, target.l, target.j) : this.weightWords(shown, target);
     this.inspector.textContent = words;
-    for (const item of [...(this.weightLines ?? []), ...(this.unitDots ?? [])]) {
+    for (const dot of this.unitDots ?? []) {
+      const t = dot.bfsTarget;
+      dot.classList.toggle("bfs-selected", target.kind === "unit" && t.l === target.l && t.j === target.j);
+    }
+    const line = target.kind === "weight" && this.weightLines?.find((item) => {
       const t = item.bfsTarget;
-      item.classList.toggle("bfs-selected", t.kind === target.kind && t.l === target.l && t.j === target.j && t.k === target.k);
+      return t.l === target.l && t.j === target.j && t.k === target.k;
+    });
+    if (this.highlight) {
+      this.highlight.style.display = line ? "inline" : "none";
+      if (line) for (const name of ["x1", "y1", "x2", "y2"]) this.highlight.setAttribute(name, line.getAttribute(name));
     }
     if (element) {
       element.setAttribute("role", "img");
