@@ -527,7 +527,7 @@ TEXT_AND_CONTROLS = """(root) => {
     if (size < 11) small.push(`${size}px: ${node.textContent.trim().slice(0, 40)}`);
   }
   for (const control of root.querySelectorAll('button, input, select')) {
-    if (control.closest('[hidden]') || control.matches('.bfs-unit')) continue;
+    if (control.closest('[hidden]')) continue;
     const box = control.getBoundingClientRect();
     if (box.height < 44 || box.width < 44) short.push(`${control.outerHTML.slice(0, 60)}: ${box.width}x${box.height}`);
   }

@@ -14,7 +14,7 @@ solutions in markdown cells tagged ``solution``, and the code of solution cells 
 
 The course (nbgrader's folder layout) is built in _build/nbgrader/: its configuration is
 classroom/nbgrader_config.py, its one assignment ``book`` holds every chapter with what the
-chapters import (mlp_core.py, the helpers in book/, data/, images/). ``nbgrader
+chapters import (mlp_core.py, the helpers in book/, data/, images/, js/). ``nbgrader
 generate_assignment`` adds it to the gradebook and writes release/book/, which is copied to the output folder with a
 requirements.txt of what a student needs and a README for students.
 
@@ -38,7 +38,7 @@ STUDENT_README = ROOT / "classroom" / "README_students.md"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 # The modules at the root that the chapters (or their helpers) import.
 ROOT_MODULES = ["mlp_core.py", "_mlp_checks.py"]
-FOLDERS = ["data", "images"]
+FOLDERS = ["data", "images", "js"]
 # What a student installs: the packages the chapters import, and JupyterLab with jupyterlab-myst to
 # read them as on the website. Versions are the book's own (requirements.txt).
 STUDENT_PACKAGES = [
