@@ -143,6 +143,8 @@ def test_an_untrusted_notebook_shows_a_picture_and_one_sentence(lab):
         sentence = fallback.locator("p").text_content()
         assert "needs JavaScript" in sentence and "trust the notebook" in sentence
         if os.environ.get("SITE_SCREENSHOTS"):
-            fallback.screenshot(path=f"{os.environ['SITE_SCREENSHOTS']}/lab-untrusted.png")
+            fallback.screenshot(
+                path=f"{os.environ['SITE_SCREENSHOTS']}/lab-untrusted.png"
+            )
     finally:
         close_notebook(lab)
