@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -327,13 +328,16 @@ class LiveFigure(HTML):
         return self.summary
 
 
-def module_sources(folder=JS):
-    """{file name: source} of every module of ``folder`` (the loader itself, inlined apart, left out)."""
-    return {
-        path.name: path.read_text(encoding="utf-8")
-        for path in sorted(folder.glob("*.js"))
-        if path.name != "inline_loader.js"
-    }
+def module_sources(entry, folder=JS):
+    """{file name: source} of the module ``entry`` of ``folder`` and of every module it imports,
+    directly or not (``import ... from "./name.js"``)."""
+    sources, waiting = {}, [entry]
+    while waiting:
+        name = waiting.pop()
+        if name not in sources:
+            sources[name] = (folder / name).read_text(encoding="utf-8")
+            waiting += re.findall(r'from\s+"\./([\w.]+)"', sources[name])
+    return dict(sorted(sources.items()))
 
 
 def live_html(module, options, fallback, folder=JS):
@@ -341,7 +345,7 @@ def live_html(module, options, fallback, folder=JS):
     ``fallback`` (HTML) until then or without them. The same string on every call."""
     config = json.dumps({"module": module, "options": options}, sort_keys=True)
     # In a <script> element "</script" would end it: "<" is written as JSON's "\u003c".
-    modules = json.dumps(module_sources(folder), sort_keys=True, ensure_ascii=False)
+    modules = json.dumps(module_sources(module, folder), ensure_ascii=False)
     modules = modules.replace("<", "\\u003c")
     css = (folder / "live.css").read_text(encoding="utf-8")
     loader = (folder / "inline_loader.js").read_text(encoding="utf-8")

@@ -117,6 +117,8 @@ def test_the_steps_walk_in_a_trusted_notebook(lab):
     try:
         page.wait_for_function(f"() => ({STARTED})() === 'true'", timeout=30000)
         root = page.locator(".jp-OutputArea [data-bfs-live]")
+        # jupyterlab-myst renders the chapter's equations on its own time: wait for one.
+        page.wait_for_function("() => document.getElementById('eq-ch8-dw')")
         root.locator(".bfs-steps").focus()
         page.keyboard.press("End")
         network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=mlp_core.SEED)
@@ -125,6 +127,12 @@ def test_the_steps_walk_in_a_trusted_notebook(lab):
         assert shown == [
             f"{n} = {playground.matrix_text(v)}" for n, v in last["values"]
         ]
+        # The equations' numbers are jupyterlab-myst's, as the chapter shows them.
+        number = page.evaluate(
+            "() => document.getElementById('eq-ch8-dw').textContent.match(/\\((\\d+)\\)$/)[1]"
+        )
+        equation = root.locator(".bfs-equation").first.text_content()
+        assert equation == f"{playground.equation_text('dW', 1)}  ({number})"
     finally:
         close_notebook(lab)
 

@@ -102,11 +102,17 @@ export function matrixText(M) {
   return `[${rows.join(", ")}]`;
 }
 
-/** The number a page gives an equation ("(22)" on the website), or null where it has none. */
-function equationNumber(label) {
-  const element = document.getElementById(`equation-${label.toLowerCase()}`);
-  const match = element && element.textContent.match(/\((\d+)\)/);
-  return match ? match[1] : null;
+/**
+ * The page's own number for an equation and the element that shows it, or null where the page has
+ * none: Sphinx writes <div id="equation-eq-ch8-dw"> with <span class="eqno">(22)</span>;
+ * jupyterlab-myst writes <div id="eq-ch8-dw"> with the number last in its text.
+ */
+function equationOnPage(label) {
+  const id = label.toLowerCase();
+  const element = document.getElementById(`equation-${id}`) ?? document.getElementById(id);
+  if (!element) return null;
+  const numbers = [...(element.querySelector(".eqno") ?? element).textContent.matchAll(/\((\d+)\)/g)];
+  return numbers.length ? { number: numbers.at(-1)[1], id: element.id } : null;
 }
 
 /**
@@ -170,12 +176,12 @@ class BackpropFigure {
     for (const key of step.equations) {
       const { label, chapter } = EQUATIONS[key];
       const p = htmlElement("p", { class: "bfs-equation" }, this.text);
-      const number = equationNumber(label);
+      const onPage = equationOnPage(label);
       const here = chapter === "08_backpropagation";
       p.append(`${equationText(key, step.l)}  `);
-      if (number) {
-        const link = htmlElement("a", { href: `#equation-${label.toLowerCase()}` }, p, `(${number})`);
-        link.setAttribute("aria-label", `equation ${number}`);
+      if (onPage) {
+        const link = htmlElement("a", { href: `#${onPage.id}` }, p, `(${onPage.number})`);
+        link.setAttribute("aria-label", `equation ${onPage.number}`);
       } else {
         htmlElement("span", {}, p, here ? "(this chapter)" : `(chapter ${Number(chapter.slice(0, 2))})`);
       }
