@@ -645,3 +645,18 @@ def test_without_javascript_a_picture_and_one_sentence(site):
     assert Image.open(io.BytesIO(png)).size == (660, 290)
     assert "needs JavaScript" in fallback.locator("p").text_content()
     assert page.locator(".bfs-live").count() == 0
+
+
+def test_it_runs_opened_from_disk(browser, site_dir):
+    """The README says to open _build/html/index.html: the modules load from file:// too."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((site_dir / CHAPTER_11).resolve().as_uri())
+        state = settle(live(page))
+        assert state["caption"] == "learning rate 0.1, alpha 0.01: final loss 0.0261"
+        assert_shows_mlp_cores_run(state)
+    finally:
+        page.close()
+    assert errors == []
