@@ -760,13 +760,14 @@ export class Playground {
       return high - low > 1e-12 ? [low, high] : [-1, 1];
     });
     const n = shown.xs.length;
-    const px = (i) => ((64 * i) / (n - 1)).toFixed(1);
+    const tenth = (v) => Math.round(10 * v) / 10; // a coordinate to 0.1 px (faster than toFixed)
+    const px = (i) => tenth((64 * i) / (n - 1));
     for (const view of this.unitViews) {
       const { l, j } = view;
       const a = shown.curve.activations[l].data.subarray(j * n, (j + 1) * n);
       const z = shown.curve.zs[l - 1].data.subarray(j * n, (j + 1) * n);
       const [low, high] = ranges[l];
-      const py = (v) => (36 - (32 * (Math.min(Math.max(v, low), high) - low)) / (high - low)).toFixed(1);
+      const py = (v) => tenth(36 - (32 * (Math.min(Math.max(v, low), high) - low)) / (high - low));
       const zero = py(0);
       // Two paths, the steep side and the leaky side, split where z crosses 0 (the kink, a = 0).
       const paths = { true: "", false: "" };
@@ -777,7 +778,7 @@ export class Playground {
         if (previous !== null && side !== previous) {
           const before = i - UNIT_STEP;
           const t = z[before] / (z[before] - z[i]);
-          const x = ((64 * (before + t * UNIT_STEP)) / (n - 1)).toFixed(1);
+          const x = tenth((64 * (before + t * UNIT_STEP)) / (n - 1));
           paths[previous] += `L${x},${zero}`;
           paths[side] += `M${x},${zero}`;
           kinks += `M${x - 2.5},${zero}a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0`;
