@@ -117,7 +117,7 @@ export class Plot {
     this.height = height;
     this.xAxis = x;
     this.yAxis = y;
-    this.margin = { left: 46, right: 12, top: 10, bottom: 38 };
+    this.margin = { left: 46, right: 18, top: 10, bottom: 38 };
     this.svg = svgElement("svg", { class: "bfs-plot", role: "img", "aria-label": label }, parent);
     this.axes = svgElement("g", { class: "bfs-axes", "aria-hidden": "true" }, this.svg);
     // A nested <svg> clips what is drawn in it to the plot area, with no id to keep unique.
