@@ -19,7 +19,7 @@ book: $(READY)
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started.
 check: lint
-	$(BIN)/pytest -m "not browser and not notebooks" tests
+	$(BIN)/pytest -m "not browser and not notebooks and not course" tests
 
 # Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
