@@ -4,6 +4,8 @@
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  write the student edition (nbgrader; no solutions) into _build/student
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
+#   make notebooks  execute the chapters and write their outputs, {eval} values and clean metadata
+#   make sync     regenerate every committed file written by a tool (tools/derived_files.toml)
 # The playground's JavaScript engine (book/js) also needs node and npm (`make jscheck`).
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 NODE_READY := node_modules/.installed
 
-.PHONY: book check test student lab lint jscheck format bench bench-engine clean freeze linkcheck
+.PHONY: book check test student lab notebooks sync lint jscheck format bench bench-engine clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -19,18 +21,20 @@ book: $(READY)
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started.
 check: lint jscheck
-	$(BIN)/pytest -m "not browser and not notebooks" tests
+	$(BIN)/pytest -m "not browser and not notebooks and not course" tests
 
 # Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
 # OpenBLAS's generic kernel; the website's build runs them under the machine's own kernel, and
-# tests/test_same_numbers.py compares the two with the committed notebooks.
+# tests/test_same_numbers.py compares the two with the committed notebooks. pytest-xdist runs the
+# test files in parallel, one worker per core (at most 4), each file in one worker.
 READER := _build/reader
 test: lint jscheck
 	$(BIN)/python tools/fresh_environment.py $(READER)
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
-	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval tests $(READER)/notebooks
+	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
+	  --numprocesses auto --maxprocesses 4 --dist loadfile tests $(READER)/notebooks
 
 # The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
 # solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.
@@ -44,8 +48,21 @@ lab: $(READY)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 	  book/01_introduction.ipynb
 
-# Notebooks are committed with their outputs but without volatile metadata (widget state,
-# execution times): `.venv/bin/python tools/clean_notebooks.py book/*.ipynb` removes it.
+# The chapters are committed executed: one pass per notebook writes its outputs, the values its text
+# quotes with {eval} and clean metadata (tools/refresh_notebooks.py). One chapter:
+# `make notebooks NOTEBOOKS=book/09_training.ipynb`.
+NOTEBOOKS ?= book/*.ipynb
+notebooks: $(READY)
+	$(BIN)/python tools/refresh_notebooks.py $(NOTEBOOKS)
+
+# Every committed file that a tool writes from other files (the quiz answer key, the teacher's guide's
+# table of times, binder/requirements.txt): listed in tools/derived_files.toml. `make check` fails,
+# naming this command, while one is stale.
+sync: $(READY)
+	$(BIN)/python tools/sync.py
+
+# Notebooks carry no volatile metadata (widget state, execution times): `make notebooks` writes none,
+# and `.venv/bin/python tools/clean_notebooks.py book/NAME.ipynb` removes what JupyterLab added.
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -75,9 +92,11 @@ linkcheck: $(READY)
 clean:
 	rm -rf _build
 
-# After changing the packages in .venv on purpose: record their exact versions.
+# The lock file. After declaring a package in pyproject.toml (or upgrading one) and installing it
+# into .venv (`.venv/bin/uv pip install --python .venv/bin/python NAME`): record every exact version,
+# then `make sync` (binder/requirements.txt follows the lock).
 freeze:
-	{ echo "# Exact versions of everything the book's build and tests need (pip freeze of a working .venv)."; \
+	{ echo "# The lock file: the exact version of every package pyproject.toml declares and of all they need (pip freeze of .venv)."; \
 	  echo "# Regenerate with: make freeze"; \
 	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
 

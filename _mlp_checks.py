@@ -1,24 +1,14 @@
 """Argument checks for mlp_core, kept apart so that mlp_core.py reads as the maths.
 
-``checked`` wraps a public function of mlp_core. When it is called from outside, the function of
-the same name here (``check_train`` for ``train``, ``check_init`` for ``__init__``) checks its
-arguments and returns them as float64 arrays, or raises ``ValueError`` / ``TypeError`` with a
+``@checked(check)`` above a public function of mlp_core names the check its arguments go
+through. When the function is called from outside, ``check`` receives the arguments by name and
+returns them, converted (arrays become float64), or raises ``ValueError`` / ``TypeError`` with a
 sentence that names the argument, says what was expected and what was given. Nothing is changed
-before the checks pass, so a call that fails leaves the network as it was. Calls made from inside a
-checked call (``train`` calling ``forward_pass``, ``gradient_check`` calling ``backward_pass``)
+before the checks pass, so a call that fails leaves the network as it was. Calls made from inside
+a checked call (``train`` calling ``forward_pass``, ``gradient_check`` calling ``backward_pass``)
 trust their arguments: everything is checked once, at the boundary.
-
-Two promises need more than checks, and are kept here too, by the context managers in
-``PROTECTIONS``:
-
-- ``train`` puts the network's parameters back as they were when it raises (``TrainingDiverged``
-  or anything else), whether updates build new arrays or change them in place; numpy's overflow
-  warnings are silenced while it runs, since divergence is reported by ``TrainingDiverged``.
-- ``numerical_gradients`` and ``gradient_check`` nudge float64 copies of the parameters, so that
-  integer weights assigned by hand are not truncated and the caller's arrays are never touched.
 """
 
-import contextlib
 import contextvars
 import functools
 import inspect
@@ -29,35 +19,45 @@ import numpy as np
 _inside_checked_call = contextvars.ContextVar("inside_checked_call", default=False)
 
 
-def checked(function):
-    """Check ``function``'s arguments with ``check_<name>`` at the outermost call, then run it."""
-    name = function.__name__.strip("_")
-    check = globals()[f"check_{name}"]
-    protect = PROTECTIONS.get(name, contextlib.nullcontext)
-    signature = inspect.signature(function)
+def checked(check):
+    """Decorator: run ``check`` on the function's arguments at the outermost call, then the function.
 
-    @functools.wraps(function)
-    def checked_function(*args, **kwargs):
-        if _inside_checked_call.get():
-            return function(*args, **kwargs)
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        arguments = check(**bound.arguments)
-        token = _inside_checked_call.set(True)
-        try:
-            with protect(arguments):
+    ``check`` takes the function's parameters by name and returns them, converted, as a dict.
+    """
+
+    def decorate(function):
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def checked_function(*args, **kwargs):
+            if _inside_checked_call.get():
+                return function(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = check(**bound.arguments)
+            token = _inside_checked_call.set(True)
+            try:
                 return function(**arguments)
-        finally:
-            _inside_checked_call.reset(token)
+            finally:
+                _inside_checked_call.reset(token)
 
-    return checked_function
+        return checked_function
+
+    return decorate
 
 
 # ---------------------------------------------------------------------------------------------
-# One check per public function: each returns the arguments, converted, as a dict.
+# The checks, in the order of mlp_core. Each returns the arguments, converted, as a dict.
 
 
-def check_init(self, layer_sizes, alpha, seed, weight_scale, output):
+def check_mse_loss(Y, Y_hat):
+    """``mse_loss``: two arrays of the same shape, one row per output."""
+    Y = as_matrix("Y", Y, rows="output")
+    return dict(Y=Y, Y_hat=as_matrix("Y_hat", Y_hat, *Y.shape, rows="output"))
+
+
+def check_new_network(self, layer_sizes, alpha, seed, weight_scale, output):
+    """``NeuralNetwork(...)``: at least two layer sizes of one unit or more, and the settings."""
     if isinstance(layer_sizes, (str, bytes)) or not isinstance(
         layer_sizes, (list, tuple, np.ndarray)
     ):
@@ -70,16 +70,16 @@ def check_init(self, layer_sizes, alpha, seed, weight_scale, output):
             f"got {list(layer_sizes)!r}."
         )
     sizes = [
-        count(f"layer_sizes[{i}]", n, minimum=1) for i, n in enumerate(layer_sizes)
+        as_integer(f"layer_sizes[{i}]", n, minimum=1) for i, n in enumerate(layer_sizes)
     ]
     if seed is not None:
-        seed = count("seed", seed, minimum=0)
+        seed = as_integer("seed", seed, minimum=0)
     if weight_scale != "he":
         if isinstance(weight_scale, str):
             raise ValueError(
                 f'weight_scale must be a positive number or "he"; got {weight_scale!r}.'
             )
-        weight_scale = real("weight_scale", weight_scale, positive=True)
+        weight_scale = as_real_number("weight_scale", weight_scale, positive=True)
     if output not in OUTPUTS:
         raise ValueError(
             f"output must be one of {', '.join(map(repr, OUTPUTS))}; got {output!r}."
@@ -92,44 +92,35 @@ def check_init(self, layer_sizes, alpha, seed, weight_scale, output):
     return dict(
         self=self,
         layer_sizes=sizes,
-        alpha=real("alpha", alpha),
+        alpha=as_real_number("alpha", alpha),
         seed=seed,
         weight_scale=weight_scale,
         output=output,
     )
 
 
-def check_mse_loss(Y, Y_hat):
-    Y = matrix("Y", Y, rows="output")
-    return dict(Y=Y, Y_hat=matrix("Y_hat", Y_hat, *Y.shape, rows="output"))
-
-
-def check_forward_pass(self, X):
-    return dict(self=self, X=data(self, X))
-
-
-def check_cross_entropy_loss(Y, Y_hat):
-    Y = distributions("Y", matrix("Y", Y, rows="class"))
-    Y_hat = distributions("Y_hat", matrix("Y_hat", Y_hat, *Y.shape, rows="class"))
-    return dict(Y=Y, Y_hat=Y_hat)
-
-
-check_predict = check_forward_pass
+def check_inputs(self, X):
+    """``forward_pass`` and ``predict``: the network's parameters, and X for its input layer."""
+    return dict(self=self, X=as_inputs(self, X))
 
 
 def check_compute_loss(self, Y, Y_hat):
+    """``compute_loss``: targets and predictions for the network's output layer."""
     if self.output == "softmax":
-        Y = matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="class")
+        Y = as_matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="class")
         return check_cross_entropy_loss(Y, Y_hat) | dict(self=self)
-    Y = matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="output")
-    return dict(self=self, Y=Y, Y_hat=matrix("Y_hat", Y_hat, *Y.shape, rows="output"))
+    Y = as_matrix("Y", Y, n_rows=self.layer_sizes[-1], rows="output")
+    return dict(
+        self=self, Y=Y, Y_hat=as_matrix("Y_hat", Y_hat, *Y.shape, rows="output")
+    )
 
 
 def check_backward_pass(self, activations, zs, Y):
-    parameters(self)
+    """``backward_pass``: what ``forward_pass`` returned, and targets for as many samples."""
+    require_valid_parameters(self)
     if not isinstance(activations, (list, tuple)) or not activations:
         raise TypeError("activations must be the list that forward_pass returned.")
-    n_samples = matrix(
+    n_samples = as_matrix(
         "activations[0]",
         activations[0],
         n_rows=self.layer_sizes[0],
@@ -138,56 +129,68 @@ def check_backward_pass(self, activations, zs, Y):
     shapes = [(n, n_samples) for n in self.layer_sizes]
     return dict(
         self=self,
-        activations=like("activations", activations, shapes),
-        zs=like("zs", zs, shapes[1:]),
-        Y=matrix("Y", Y, self.layer_sizes[-1], n_samples, rows="output"),
+        activations=as_matrices("activations", activations, shapes),
+        zs=as_matrices("zs", zs, shapes[1:]),
+        Y=as_matrix("Y", Y, self.layer_sizes[-1], n_samples, rows="output"),
     )
 
 
 def check_update(self, dW, dB, learning_rate):
-    parameters(self)
-    learning_rate = real("learning_rate", learning_rate, positive=True)
-    dW = like(
+    """``update``: gradients shaped like the parameters, and a positive learning rate."""
+    require_valid_parameters(self)
+    learning_rate = as_real_number("learning_rate", learning_rate, positive=True)
+    dW = as_matrices(
         "dW",
         dW,
         [W.shape for W in self.weights],
         columns="unit of the layer before",
     )
-    dB = like("dB", dB, [b.shape for b in self.biases], layout=BIAS_LAYOUT)
+    dB = as_matrices("dB", dB, [b.shape for b in self.biases], layout=BIAS_LAYOUT)
     return dict(self=self, dW=dW, dB=dB, learning_rate=learning_rate)
 
 
 def check_train(self, X, Y, epochs, learning_rate, batch_size, seed):
-    X, Y = data(self, X, Y)
+    """``train``: data for the network, and the counts and rate of the run."""
+    X, Y = as_inputs_and_targets(self, X, Y)
     return dict(
         self=self,
         X=X,
         Y=Y,
-        epochs=count("epochs", epochs, minimum=0),
-        learning_rate=real("learning_rate", learning_rate, positive=True),
+        epochs=as_integer("epochs", epochs, minimum=0),
+        learning_rate=as_real_number("learning_rate", learning_rate, positive=True),
         batch_size=None
         if batch_size is None
-        else count("batch_size", batch_size, minimum=1),
-        seed=None if seed is None else count("seed", seed, minimum=0),
+        else as_integer("batch_size", batch_size, minimum=1),
+        seed=None if seed is None else as_integer("seed", seed, minimum=0),
     )
 
 
-def check_numerical_gradients(network, X, Y, eps):
-    X, Y = data(network, X, Y)
-    return dict(network=network, X=X, Y=Y, eps=real("eps", eps, positive=True))
+def check_finite_differences(network, X, Y, eps):
+    """``numerical_gradients`` and ``gradient_check``: data for the network, a positive step."""
+    X, Y = as_inputs_and_targets(network, X, Y)
+    return dict(
+        network=network, X=X, Y=Y, eps=as_real_number("eps", eps, positive=True)
+    )
 
 
-check_gradient_check = check_numerical_gradients
+def check_cross_entropy_loss(Y, Y_hat):
+    """``cross_entropy_loss``: two arrays of the same shape whose columns are distributions."""
+    Y = as_matrix("Y", Y, rows="class")
+    require_distributions("Y", Y)
+    Y_hat = as_matrix("Y_hat", Y_hat, *Y.shape, rows="class")
+    require_distributions("Y_hat", Y_hat)
+    return dict(Y=Y, Y_hat=Y_hat)
 
 
 # ---------------------------------------------------------------------------------------------
-# What the checks are made of.
+# What the checks are made of: ``as_*`` return the value converted, ``require_*`` return None.
 
 BIAS_LAYOUT = "a column with one row per unit"
 OUTPUTS = ("linear", "softmax")
 
 
-def real(name, value, *, positive=False):
+def as_real_number(name, value, *, positive=False):
+    """``value`` as a finite float (greater than 0 if ``positive``), or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{name} must be a real number; got {value!r} of type {type(value).__name__}."
@@ -199,7 +202,8 @@ def real(name, value, *, positive=False):
     return float(value)
 
 
-def count(name, value, *, minimum):
+def as_integer(name, value, *, minimum):
+    """``value`` as an int of at least ``minimum``, or raise (a bool or a float is refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"{name} must be an integer; got {value!r} of type {type(value).__name__}."
@@ -209,10 +213,10 @@ def count(name, value, *, minimum):
     return int(value)
 
 
-def matrix(
+def as_matrix(
     name, value, n_rows=None, n_cols=None, rows="unit", columns="sample", layout=None
 ):
-    """Return ``value`` as a finite float64 array of shape (n_rows, n_cols), or raise.
+    """``value`` as a finite float64 array of shape (n_rows, n_cols), or raise.
 
     ``rows`` and ``columns`` say what one row and one column stand for (or ``layout`` says it
     whole), for the messages.
@@ -257,8 +261,8 @@ def matrix(
     return array
 
 
-def like(name, arrays, shapes, rows="unit", columns="sample", layout=None):
-    """Return ``arrays`` as float64 arrays with exactly the given ``shapes``, or raise."""
+def as_matrices(name, arrays, shapes, rows="unit", columns="sample", layout=None):
+    """A list of one :func:`as_matrix` per layer, with exactly the given ``shapes``, or raise."""
     if not isinstance(arrays, (list, tuple)) or len(arrays) != len(shapes):
         raise TypeError(
             f"{name} must be a list of {len(shapes)} arrays, one per layer; "
@@ -266,26 +270,29 @@ def like(name, arrays, shapes, rows="unit", columns="sample", layout=None):
             + (f" of {len(arrays)}." if isinstance(arrays, (list, tuple)) else ".")
         )
     return [
-        matrix(f"{name}[{i}]", array, *shape, rows=rows, columns=columns, layout=layout)
+        as_matrix(
+            f"{name}[{i}]", array, *shape, rows=rows, columns=columns, layout=layout
+        )
         for i, (array, shape) in enumerate(zip(arrays, shapes))
     ]
 
 
-def parameters(network):
-    """Raise if weights or biases assigned by hand lost the shapes the network was built with."""
+def require_valid_parameters(network):
+    """Raise if weights or biases assigned by hand lost the shapes the network was built with,
+    or hold a NaN or an infinity."""
     pairs = list(zip(network.layer_sizes[:-1], network.layer_sizes[1:]))
-    like(
+    as_matrices(
         "weights",
         network.weights,
         [(n_out, n_in) for n_in, n_out in pairs],
         columns="unit of the layer before",
     )
-    like(
+    as_matrices(
         "biases", network.biases, [(n_out, 1) for _, n_out in pairs], layout=BIAS_LAYOUT
     )
 
 
-def distributions(name, array):
+def require_distributions(name, array):
     """Raise unless every column of ``array`` is a probability distribution."""
     if np.any(array < 0) or np.any(array > 1):
         raise ValueError(
@@ -299,54 +306,20 @@ def distributions(name, array):
             f"each column of {name} must sum to 1, one probability per class; "
             f"column {wrong[0]} sums to {sums[wrong[0]]:g}."
         )
-    return array
 
 
-def data(network, X, Y=None):
-    """Check the network's parameters, then ``X`` (and ``Y``) against its layer sizes."""
-    parameters(network)
-    X = matrix("X", X, n_rows=network.layer_sizes[0], rows="input feature")
-    if Y is None:
-        return X
+def as_inputs(network, X):
+    """The network's parameters checked, then ``X`` as inputs for its first layer."""
+    require_valid_parameters(network)
+    return as_matrix("X", X, n_rows=network.layer_sizes[0], rows="input feature")
+
+
+def as_inputs_and_targets(network, X, Y):
+    """``X`` as by :func:`as_inputs`, and ``Y`` as targets for the same samples: one row per
+    output, or for a softmax output one probability distribution per column."""
+    X = as_inputs(network, X)
     if network.output == "softmax":
-        Y = matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="class")
-        return X, distributions("Y", Y)
-    return X, matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="output")
-
-
-# ---------------------------------------------------------------------------------------------
-# The two promises that need more than checks.
-
-
-@contextlib.contextmanager
-def restored_on_failure(arguments):
-    """Put the network's parameters back if the call raises; silence numpy's overflow warnings."""
-    network = arguments["self"]
-    weights = [W.copy() for W in network.weights]
-    biases = [b.copy() for b in network.biases]
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            yield
-    except BaseException:
-        network.weights, network.biases = weights, biases
-        raise
-
-
-@contextlib.contextmanager
-def nudged_in_float_copies(arguments):
-    """Give the network float64 copies of its parameters for the call; restore the originals."""
-    network = arguments["network"]
-    originals = network.weights, network.biases
-    network.weights = [np.array(W, dtype=np.float64) for W in network.weights]
-    network.biases = [np.array(b, dtype=np.float64) for b in network.biases]
-    try:
-        yield
-    finally:
-        network.weights, network.biases = originals
-
-
-PROTECTIONS = {
-    "train": restored_on_failure,
-    "numerical_gradients": nudged_in_float_copies,
-    "gradient_check": nudged_in_float_copies,
-}
+        Y = as_matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="class")
+        require_distributions("Y", Y)
+        return X, Y
+    return X, as_matrix("Y", Y, network.layer_sizes[-1], X.shape[1], rows="output")

@@ -35,9 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+import chromium
 import mlp_core
 import playground
-import site_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_mlp import blas_description, cpu_seconds_of_others  # noqa: E402
@@ -192,9 +192,8 @@ def main():
     target_seconds = 0.05 if args.quick else 0.5
     repeats = args.repeats or (2 if args.quick else 7)
 
-    chromium = site_checks.find_chromium()
-    if chromium is None:
-        sys.exit(site_checks.INSTALL_HINT)
+    if chromium.find_chromium() is None:
+        sys.exit(chromium.INSTALL_HINT)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as site:
@@ -203,8 +202,8 @@ def main():
         (Path(site) / "index.html").write_text(
             '<!doctype html><link rel="icon" href="data:,">'
         )
-        with site_checks.serve(site) as base, sync_playwright() as playwright:
-            browser = site_checks.launch(playwright, chromium)
+        with chromium.serve(site) as base, sync_playwright() as playwright:
+            browser = chromium.launch(playwright)
             page = browser.new_page()
             page.goto(base)
             print(f"numpy {np.__version__}, python {platform.python_version()}")
@@ -246,7 +245,7 @@ def print_playground(browser, site, base, quick):
     print(f"  bare page            {time_spread(times)}")
     built = ROOT / "_build" / "html" / "book" / "11_playground.html"
     if built.is_file():
-        with site_checks.serve(built.parent.parent) as book:
+        with chromium.serve(built.parent.parent) as book:
             times = first_picture_seconds(
                 browser, book + "book/11_playground.html", loads
             )

@@ -5,50 +5,27 @@ expected, a wrong shape, NaN, a function that raises, an answer that only calls 
 the specific hints the issue asks for (summed db, sign error, plain ReLU, ignored eps).
 """
 
-import re
-
 import numpy as np
 import pytest
-from test_checks import (
-    backward,
-    centred,
-    derivative,
-    forward,
-    gradient_step,
-    layer_shapes,
-    mse,
-    parameter_count,
-    train,
-)
-from test_checks_ch12 import div_backward
-from test_checks_ch13 import spreads
-from test_checks_ch14 import stable
 
 import checks
 import mlp_core
-
-
-def verdict(check, answer, capsys):
-    """Run ``check(answer)``; return (passed, what it printed), after checking the printed form."""
-    passed = check(answer)
-    out, err = capsys.readouterr()
-    assert err == "", err
-    assert out.count("\n") == 1 and out.endswith((".\n", "?\n")), out
-    assert "Traceback" not in out and 'File "' not in out, out
-    assert out.startswith("Right: " if passed else "Not yet: "), out
-    sentence = re.sub(
-        r"`[^`]*`", "CODE", out
-    )  # code quoted from the student may hold anything
-    assert not re.search(r"[.?!] [A-Z]", sentence.split(" — ")[0]), (
-        f"two sentences: {out}"
-    )
-    return passed, out
-
-
-def not_yet(check, answer, capsys):
-    passed, out = verdict(check, answer, capsys)
-    assert passed is False, out
-    return out
+from answers import (
+    backward,
+    centred,
+    derivative,
+    div_backward,
+    forward,
+    gradient_step,
+    layer_shapes,
+    loss_from_logits,
+    mse,
+    not_yet,
+    parameter_count,
+    predicted_spreads,
+    train,
+    verdict,
+)
 
 
 def as_lists(value):
@@ -83,8 +60,6 @@ RAISING_LINE = raising.__code__.co_firstlineno + 2
 
 # One row per check: its right answer, what a list answer gets (None: it passes), a wrong shape
 # and what is said about it, and a NaN answer (None where the answer is a shape, not numbers).
-def spreads_list(network, X):
-    return [float(s) for s in spreads(network, X)]
 
 
 CHECKS = {
@@ -171,17 +146,23 @@ CHECKS = {
         nan=True,
     ),
     "13.2": dict(
-        check=checks.check_layer_spreads,
-        right=spreads_list,
+        check=checks.check_mixed_width_spreads,
+        right=predicted_spreads,
         lists=None,
-        shape=(lambda n, X: spreads(n, X)[:1], "returns 1 spreads; expected 3"),
+        shape=(
+            lambda *args: predicted_spreads(*args)[:1],
+            "returns 1 spreads; expected 5",
+        ),
         nan=True,
     ),
     "14.2": dict(
-        check=checks.check_softmax,
-        right=stable,
-        lists="return a numpy array of shape (4, 6)",
-        shape=(lambda Z: stable(Z).T, "(transposed?)"),
+        check=checks.check_cross_entropy_from_logits,
+        right=loss_from_logits,
+        lists="return one number, the mean loss",
+        shape=(
+            lambda Z, Y: loss_from_logits(Z, Y, mistake="per sample"),
+            "it returns one loss per sample; return their mean",
+        ),
         nan=True,
     ),
 }
@@ -266,7 +247,9 @@ def test_an_error_in_a_helper_of_the_same_module_names_the_helpers_line(capsys):
     def helper(Z):
         return Z / Z.shape[5]
 
-    out = not_yet(checks.check_softmax, lambda Z: helper(Z), capsys)
+    out = not_yet(
+        checks.check_cross_entropy_from_logits, lambda Z, Y: helper(Z), capsys
+    )
     line = helper.__code__.co_firstlineno + 1
     assert f"raised IndexError on line {line} of helper: `return Z / Z.shape[5]`" in out
 
@@ -335,9 +318,9 @@ BORROWED = [
         "it calls network.train: write it yourself",
     ),
     (
-        checks.check_softmax,
-        lambda Z: mlp_core.softmax(Z),
-        "it calls mlp_core's softmax: write it yourself",
+        checks.check_cross_entropy_from_logits,
+        lambda Z, Y: mlp_core.cross_entropy_loss(Y, mlp_core.softmax(Z)),
+        "write it yourself, from the logits",
     ),
 ]
 
@@ -484,10 +467,14 @@ def test_numbers_of_other_types_still_pass(capsys):
     )[0]
     assert verdict(checks.check_mse, lambda Y, P: np.array(mse(Y, P)), capsys)[0]
     assert verdict(
-        checks.check_layer_spreads, lambda n, X: tuple(spreads(n, X)), capsys
+        checks.check_mixed_width_spreads,
+        lambda *args: tuple(predicted_spreads(*args)),
+        capsys,
     )[0]
     assert verdict(
-        checks.check_layer_spreads, lambda n, X: np.array(spreads(n, X)), capsys
+        checks.check_mixed_width_spreads,
+        lambda *args: np.array(predicted_spreads(*args)),
+        capsys,
     )[0]
     assert verdict(
         checks.check_div_backward, lambda a, b, u: list(div_backward(a, b, u)), capsys

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import chromium
 import mlp_core
 import playground
 import site_checks
@@ -438,7 +439,7 @@ def engine_page(browser):
         (Path(site) / "index.html").write_text(
             '<!doctype html><title>engine</title><link rel="icon" href="data:,">'
         )
-        with site_checks.serve(site) as base:
+        with chromium.serve(site) as base:
             page = browser.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))

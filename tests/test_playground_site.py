@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import chromium
 import mlp_core
 import playground
 import site_checks
@@ -45,7 +46,7 @@ SETTLED = """(root) => {
 @pytest.fixture
 def site(browser, site_dir):
     """open(path, **context options) -> page, on the built site; no error, nothing from outside."""
-    with site_checks.serve(site_dir) as base:
+    with chromium.serve(site_dir) as base:
         opened = []
 
         def open_page(path, **options):
@@ -56,7 +57,7 @@ def site(browser, site_dir):
 
             def only_the_site(route):
                 host = urlsplit(route.request.url).hostname
-                if host == site_checks.HOST or route.request.url.startswith("blob:"):
+                if host == chromium.HOST or route.request.url.startswith("blob:"):
                     route.continue_()
                 else:
                     outside.append(route.request.url)
@@ -597,7 +598,7 @@ def test_axe_finds_nothing_in_any_state(site, theme):
 def test_chapter_11_weighs_at_most_3_mib_and_passes_the_site_checks(
     browser, site_dir, page_weights
 ):
-    with site_checks.serve(site_dir) as base:
+    with chromium.serve(site_dir) as base:
         report = site_checks.visit(browser, base + CHAPTER_11)
     page_weights[CHAPTER_11] = report.bytes_transferred
     assert report.bytes_transferred <= MAX_PAGE_BYTES

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 import clean_notebooks
+import dependencies
 import notebook_bundle
 import student_edition
 
@@ -56,7 +57,7 @@ def test_the_edition_holds_what_a_student_needs(edition):
     for name in ["README.md", "requirements.txt", "mlp_core.py", "checks.py", "data"]:
         assert (edition / name).exists(), name
     pins = (edition / "requirements.txt").read_text()
-    assert "numpy==" in pins and "jupyterlab_myst==" in pins
+    assert "numpy==" in pins and "jupyterlab-myst==" in pins
     assert "nbgrader" not in pins and "jupyter-book" not in pins
     assert not (edition / "teachers_guide.md").exists()
 
@@ -105,10 +106,13 @@ def test_the_reader_environment_is_the_students(edition):
 
     def pins(text):
         return sorted(
-            notebook_bundle.normalize(line.split("==")[0]) + "==" + line.split("==")[1]
+            dependencies.normalize(line.split("==")[0]) + "==" + line.split("==")[1]
             for line in text.splitlines()
             if "==" in line and not line.startswith("#")
         )
 
     student = (edition / "requirements.txt").read_text()
-    assert pins(student) == pins(notebook_bundle.requirements_text())
+    zipped = notebook_bundle.bundle_contents()[
+        f"{notebook_bundle.FOLDER}/requirements.txt"
+    ]
+    assert pins(student) == pins(zipped.decode())

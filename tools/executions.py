@@ -10,7 +10,9 @@ every chapter of the book in an environment other than the tests' own, under Ope
 kernel (the reader's kernel of tools/fresh_environment.py), so a test command that forgets the
 notebooks, or runs them in .venv, cannot pass.
 
-Loaded for every pytest run by ``-p executions`` in pyproject.toml's addopts.
+Loaded for every pytest run by ``-p executions`` in pyproject.toml's addopts. Under pytest-xdist
+(`make test` runs in parallel) each worker counts its own executions and the controller adds them
+up before it checks and prints them.
 """
 
 import sys
@@ -79,6 +81,12 @@ def pytest_runtest_setup(item):
 
 
 def pytest_sessionfinish(session):
+    """In a pytest-xdist worker, hand the counts to the controller; elsewhere, check them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["executions"] = dict(EXECUTIONS)
+        workeroutput["nbval_kernels"] = dict(NBVAL_KERNELS)
+        return
     if not session.config.getoption("--every-chapter-in-nbval", default=False):
         return
     missing = [
@@ -95,6 +103,16 @@ def pytest_sessionfinish(session):
 
 
 MISSING = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: add up what a worker counted."""
+    output = getattr(node, "workeroutput", {})
+    for name, purposes in output.get("executions", {}).items():
+        EXECUTIONS[name].extend(purposes)
+    for name, kernels in output.get("nbval_kernels", {}).items():
+        NBVAL_KERNELS[name].extend(tuple(kernel) for kernel in kernels)
 
 
 def pytest_terminal_summary(terminalreporter, config):

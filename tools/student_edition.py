@@ -15,8 +15,9 @@ solutions in markdown cells tagged ``solution``, and the code of solution cells 
 The course (nbgrader's folder layout) is built in _build/nbgrader/: its configuration is
 classroom/nbgrader_config.py, its one assignment ``book`` holds every chapter with what the
 chapters import (mlp_core.py, the helpers in book/, data/, images/, js/). ``nbgrader
-generate_assignment`` adds it to the gradebook and writes release/book/, which is copied to the output folder with a
-requirements.txt of what a student needs and a README for students.
+generate_assignment`` adds it to the gradebook and writes release/book/, which is copied to the
+output folder with a requirements.txt of what a student needs (the zip's: _ext/dependencies.py)
+and a README for students.
 
 Usage, from the repository root:  python tools/student_edition.py [BOOK_DIR] [OUT_DIR]
 (defaults: book, _build/student; `make student` runs this).
@@ -31,25 +32,15 @@ from pathlib import Path
 
 import nbformat
 
+import dependencies
+import notebook_bundle
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "book"
 CONFIG = ROOT / "classroom" / "nbgrader_config.py"
 STUDENT_README = ROOT / "classroom" / "README_students.md"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-# The modules at the root that the chapters (or their helpers) import.
-ROOT_MODULES = ["mlp_core.py", "_mlp_checks.py"]
 FOLDERS = ["data", "images", "js"]
-# What a student installs: the packages the chapters import, and JupyterLab with jupyterlab-myst to
-# read them as on the website. Versions are the book's own (requirements.txt).
-STUDENT_PACKAGES = [
-    "numpy",
-    "matplotlib",
-    "pillow",
-    "ipywidgets",
-    "ipykernel",
-    "jupyterlab",
-    "jupyterlab_myst",
-]
 
 
 def exercise_name(cells, index):
@@ -123,28 +114,15 @@ def build_course(book_dir, course, notebooks=None):
     for path in paths:
         notebook = without_prose_solutions(nbformat.read(path, as_version=4))
         nbformat.write(notebook, source / path.name)
-    for helper in sorted(book_dir.glob("*.py")):
+    for helper in notebook_bundle.helper_files(book_dir):
         shutil.copy(helper, source / helper.name)
-    for module in ROOT_MODULES:
+    for module in notebook_bundle.root_modules(ROOT):
         shutil.copy(ROOT / module, source / module)
     for folder in FOLDERS:
         if (book_dir / folder).is_dir():
             shutil.copytree(book_dir / folder, source / folder)
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     return course / "release" / ASSIGNMENT
-
-
-def student_requirements(requirements=ROOT / "requirements.txt"):
-    """The lines of requirements.txt that pin the packages a student needs."""
-    wanted = {name.lower().replace("_", "-") for name in STUDENT_PACKAGES}
-    pins = [
-        line
-        for line in requirements.read_text().splitlines()
-        if "==" in line
-        and line.split("==")[0].strip().lower().replace("_", "-") in wanted
-    ]
-    header = "# What the chapters need, at the versions the book is built with.\n"
-    return header + "\n".join(pins) + "\n"
 
 
 def write_student_edition(book_dir, out_dir, course=None, notebooks=None):
@@ -156,7 +134,7 @@ def write_student_edition(book_dir, out_dir, course=None, notebooks=None):
     if out_dir.exists():
         shutil.rmtree(out_dir)
     shutil.copytree(released, out_dir)
-    (out_dir / "requirements.txt").write_text(student_requirements())
+    (out_dir / "requirements.txt").write_text(dependencies.requirements_text())
     shutil.copy(STUDENT_README, out_dir / "README.md")
     return sorted(out_dir.glob("*.ipynb"))
 
