@@ -4,9 +4,9 @@ A chapter imports `mlp_core` and the helpers of book/ (`plotting`, `playground`,
 notebook downloaded alone cannot run. After every HTML build (`make book`, the tests' builds) this
 Sphinx extension writes `backprop-from-scratch-notebooks.zip` at the site's root: one folder with
 every page of _toc.yml as committed (notebooks with their outputs), those modules next to them
-(and book/data/ as data/), a `requirements.txt` with only what running and reading them needs
-(_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the repository's
-requirements.txt), the licences, and a short README. The zip is the same for the same sources:
+(and book/data/ as data/, book/js/ as js/), a `requirements.txt` with only what running and
+reading them needs (_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the
+repository's requirements.txt), the licences, and a short README. The zip is the same for the same sources:
 fixed timestamps, sorted entries.
 
 Every page's download menu links the zip ("book (.zip)"), and its own notebook (".ipynb") runs
@@ -34,11 +34,12 @@ ZIP_NAME = "backprop-from-scratch-notebooks.zip"
 FOLDER = "backprop-from-scratch-notebooks"
 # Next to the notebooks, flat, so that `import mlp_core` works from their folder: the modules of
 # pyproject.toml's `py-modules` (mlp_core and its checks), the helpers in book/ (every .py file,
-# and the .css and .js files they read, such as the quiz's), and book/data/ (the data sets helpers
-# load from their own folder) as data/.
+# and the .css and .js files they read, such as the quiz's), book/data/ (the data sets helpers
+# load from their own folder) as data/, and book/js/ (the live figures' JavaScript, which
+# playground.py writes into their outputs) as js/.
 HELPERS = "book"
 HELPER_SUFFIXES = (".py", ".css", ".js")
-DATA = "book/data"
+DATA = ("book/data", "book/js")
 # The tag of the first cells a notebook downloaded alone gets (downloaded_alone_cells).
 NOTE_TAG = "downloaded-alone-note"
 # The licences, shipped with the notebooks (LICENSE says which files are under which).
@@ -52,8 +53,8 @@ README = """\
 # Backprop from Scratch: the notebooks
 
 Every chapter of the book as a Jupyter notebook, with `mlp_core.py` (all the book's numerical
-code), the helpers the chapters import (the other `.py` files, with the quiz's `.css` and `.js`)
-and the data they load (`data/`).
+code), the helpers the chapters import (the other `.py` files, with the quiz's `.css` and `.js`),
+the data they load (`data/`) and the JavaScript of the live figures (`js/`).
 Keep them together in this folder: each notebook imports them from here.
 
 You need Python 3.11 or newer. In this folder, create a virtual environment, install what the
@@ -129,11 +130,12 @@ def module_files(root=ROOT):
 
 
 def data_files(root=ROOT):
-    """Every file of book/data/, relative to `root` (none if there is no such folder)."""
+    """Every file of book/data/ and book/js/, relative to `root` (none of a missing folder)."""
     root = Path(root)
     return sorted(
         path.relative_to(root).as_posix()
-        for path in (root / DATA).rglob("*")
+        for folder in DATA
+        for path in (root / folder).rglob("*")
         if path.is_file() and not path.name.startswith(".")
     )
 
@@ -152,7 +154,7 @@ def bundle_contents(root=ROOT):
         for source in sources
     }
     for source in data_files(root):
-        inside = Path(source).relative_to(Path(DATA).parent).as_posix()
+        inside = Path(source).relative_to(HELPERS).as_posix()
         contents[f"{FOLDER}/{inside}"] = (root / source).read_bytes()
     contents[f"{FOLDER}/requirements.txt"] = dependencies.requirements_text(
         root=root

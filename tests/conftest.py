@@ -34,10 +34,14 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none)."""
+    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
+    every test that uses the released nbgrader course `course` (`make check` leaves both out)."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        if "released_course" in fixtures:
+            item.add_marker(pytest.mark.course)
 
 
 @functools.cache

@@ -83,7 +83,7 @@ def not_installed(paths, requirements):
     nor provided by what ``requirements`` install: one sentence each."""
     own = {path.stem for path in ROOT.glob("*.py")} | {
         path.stem
-        for folder in ("book", "tools", "_ext", "tests")
+        for folder in ("book", "tools", "_ext", "tests", "benchmarks")
         for path in (ROOT / folder).glob("*.py")
     }
     installed = installs(requirements)

@@ -14,7 +14,7 @@ solutions in markdown cells tagged ``solution``, and the code of solution cells 
 
 The course (nbgrader's folder layout) is built in _build/nbgrader/: its configuration is
 classroom/nbgrader_config.py, its one assignment ``book`` holds every chapter with what the
-chapters import (mlp_core.py, the helpers in book/, data/, images/). ``nbgrader
+chapters import (mlp_core.py, the helpers in book/, data/, images/, js/). ``nbgrader
 generate_assignment`` adds it to the gradebook and writes release/book/, which is copied to the
 output folder with a requirements.txt of what a student needs (the zip's: _ext/dependencies.py)
 and a README for students.
@@ -40,7 +40,7 @@ ASSIGNMENT = "book"
 CONFIG = ROOT / "classroom" / "nbgrader_config.py"
 STUDENT_README = ROOT / "classroom" / "README_students.md"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-FOLDERS = ["data", "images"]
+FOLDERS = ["data", "images", "js"]
 
 
 def exercise_name(cells, index):
