@@ -97,9 +97,10 @@ def test_the_licences_are_in_the_repository_and_on_every_page():
     (tests/test_site.py checks the built pages)."""
     pointer = (ROOT / "LICENSE").read_text()
     assert "LICENSE-TEXT" in pointer and "LICENSE-CODE" in pointer
-    assert "Attribution 4.0 International Public License" in (
-        ROOT / "LICENSE-TEXT"
-    ).read_text()
+    assert (
+        "Attribution 4.0 International Public License"
+        in (ROOT / "LICENSE-TEXT").read_text()
+    )
     assert "MIT License" in (ROOT / "LICENSE-CODE").read_text()
     footer = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["extra_footer"]
     assert "creativecommons.org/licenses/by/4.0" in footer and "MIT License" in footer

@@ -250,7 +250,7 @@ FIGURE_TEXT = r"""(smallest) => {
 # What the page looks like in the current theme: the background of each panel (`panels`, a CSS
 # selector: quizzes, widgets, outputs) against the page's own, with the colour scheme of the form
 # controls inside; the headings' weights; the title; the footer; every fold with its label; and
-# any text matching `markers` (a regex source).
+# any code shown (<pre>) matching `markers` (a regex source).
 LOOK = r"""([panels, markers]) => {
   const rgba = text => (text.match(/[\d.]+/g) || [0, 0, 0, 0]).map(Number).concat([1]).slice(0, 4);
   const luminance = ([r, g, b]) => {
@@ -286,15 +286,16 @@ LOOK = r"""([panels, markers]) => {
       }
     }
   }
+  const root = document.querySelector('article') || document.querySelector('main') || document.body;
   const weight = selector => {
-    const el = document.querySelector(`article ${selector}`);
+    const el = root.querySelector(selector);
     return el ? Number(getComputedStyle(el).fontWeight) : null;
   };
-  const folds = Array.from(document.querySelectorAll('article details, article .dropdown.admonition, article .toggle'),
+  const folds = Array.from(root.querySelectorAll('details, .dropdown.admonition, .toggle'),
     el => ({kind: `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`,
             label: ((el.querySelector('summary, .admonition-title') || {}).textContent || '').trim().replace(/\s+/g, ' ')}));
-  const text = (document.querySelector('article') || document.body).textContent;
-  const found = markers ? Array.from(text.matchAll(new RegExp(markers, 'g')), m => m[0]) : [];
+  const code = Array.from(document.querySelectorAll('pre'), pre => pre.textContent).join('\n');
+  const found = markers ? Array.from(code.matchAll(new RegExp(markers, 'g')), m => m[0]) : [];
   return {panels: panelProblems, h2: weight('h2'), h3: weight('h3'), title: document.title,
           footer: ((document.querySelector('footer, .bd-footer-content') || {}).textContent || '').replace(/\s+/g, ' ').trim(),
           folds, markers: found};
