@@ -116,7 +116,9 @@ def use_book_style():
 
 
 def show_figures_as_svg():
-    """In a notebook (matplotlib's inline backend), display a Figure as ``figure_svg`` only.
+    """In a notebook (matplotlib's inline backend), display a Figure as ``figure_svg``, with
+    ``figure_png`` beside it for JupyterLab's untrusted notebooks (it shows no SVG until a
+    notebook is trusted or run; the website and a trusted notebook show the SVG).
 
     The inline backend chooses its formats (PNG) once, when it is first configured, which can
     happen after this call: configure it now, then replace its formats. Elsewhere, nothing."""
@@ -130,9 +132,11 @@ def show_figures_as_svg():
     from matplotlib_inline import backend_inline
 
     backend_inline.configure_inline_support(shell, "inline")
-    for formatter in shell.display_formatter.formatters.values():
+    formatters = shell.display_formatter.formatters
+    for formatter in formatters.values():
         formatter.pop(Figure, None)
-    shell.display_formatter.formatters["image/svg+xml"].for_type(Figure, figure_svg)
+    formatters["image/svg+xml"].for_type(Figure, figure_svg)
+    formatters["image/png"].for_type(Figure, figure_png)
 
 
 # --- The SVG ------------------------------------------------------------------------------------
@@ -178,6 +182,15 @@ def figure_svg(figure):
             f"a phone; these are smaller: {small}"
         )
     return _book_svg(svg, figure_label(figure), drawn)
+
+
+def figure_png(figure):
+    """The figure as PNG bytes at 96 dpi, its titles wrapped as in the SVG: what JupyterLab shows
+    until a notebook is trusted. Not compared by nbval, not shown on the website."""
+    wrap_titles(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=96, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def wrap_titles(figure):

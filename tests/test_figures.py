@@ -157,16 +157,26 @@ def test_the_page_takes_the_svg_with_the_chapter_s_description():
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
 def test_every_figure_of_the_chapters_is_the_book_s_svg(chapter):
-    """A chapter shows its figures as figure_svg made them: no PNG, no error from the rules, and
-    a description for screen readers in the figure cell's `mystnb: image: alt`."""
+    """A chapter shows its figures as figure_svg made them (a PNG only beside the SVG, for
+    JupyterLab's untrusted notebooks), no error from the rules, and a description for screen
+    readers in the figure cell's `mystnb: image: alt`."""
     notebook = json.loads(chapter.read_text(encoding="utf-8"))
     for index, cell in enumerate(notebook["cells"]):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            assert "image/png" not in data, f"cell {index} shows a PNG"
+            if "image/png" in data:
+                assert "image/svg+xml" in data, f"cell {index} shows a PNG alone"
             assert "Traceback" not in "".join(output.get("text", "")), f"cell {index}"
             if "image/svg+xml" in data:
                 svg = "".join(data["image/svg+xml"])
                 assert svg.startswith(figures.BOOK_FIGURE), f"cell {index}"
                 alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt")
                 assert alt, f"cell {index}: a figure without a description"
+
+
+def test_the_png_beside_the_svg_is_the_same_figure_at_96_dpi():
+    """JupyterLab shows no SVG in a notebook it does not trust; the PNG is what it shows then."""
+    png = plotting.figure_png(a_figure())
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(png[16:20], "big")
+    assert width == int(plotting.FIGURE_WIDTH * 96)  # 441.6 px, cut to 441

@@ -103,7 +103,11 @@ PLANTED = {
         '<title>legible</title><g data-font-size="11"><text x="10" y="20">ok</text></g></svg>'
         "</div>"
         '<svg viewBox="0 0 600 300" style="width: 100%"><title>too small</title>'
-        '<g data-font-size="11"><text x="10" y="20">tiny</text></g></svg>',
+        '<g data-font-size="11"><text x="10" y="20">tiny</text></g></svg>'
+        '<div style="overflow-x: auto; mask-image: linear-gradient(black, black)">'
+        '<svg viewBox="0 0 600 300" style="width: 100%; min-width: 600px"><title>crowded</title>'
+        '<g data-font-size="11"><!-- one --><text x="10" y="40">one label</text></g>'
+        '<g data-font-size="11"><!-- two --><text x="30" y="44">two label</text></g></svg></div>',
     ),
     # Text cut by a box that does not scroll, and a box that scrolls without a hint.
     "cut.html": page(
@@ -288,11 +292,12 @@ def test_a_panel_of_the_other_theme_s_colour_is_caught(planted):
     assert len(problems) == 2  # the quiz on the page itself is fine
 
 
-def test_figure_text_under_11_px_on_a_phone_is_caught(planted):
+def test_figure_text_under_11_px_on_a_phone_and_overlapping_labels_are_caught(planted):
     problems = planted[2]("figure_text.html").figure_text
-    assert len(problems) == 1
+    assert len(problems) == 2
     assert problems[0].startswith("figure text drawn at 6.")
     assert problems[0].endswith("on a 375px screen: too small")
+    assert problems[1] == 'two labels overlap in a figure ("one" and "two"): crowded'
 
 
 def test_cut_text_and_a_scroll_box_without_a_hint_are_caught(planted):

@@ -210,6 +210,7 @@ CUT_AND_UNHINTED = r"""() => {
       if (overflow === 'auto' || overflow === 'scroll') break;
       if (overflow !== 'hidden' && overflow !== 'clip') continue;
       const edge = box.getBoundingClientRect();
+      if (edge.width <= 1 || edge.height <= 1) break;  // text for screen readers only
       if (rects.some(r => r.right > edge.right + 1 || r.left < edge.left - 1)) {
         if (!reported.has(box)) problems.push(`text cut at the edge of <${box.tagName.toLowerCase()} class="${box.className}">, ` +
                                              `which does not scroll: ${node.textContent.trim().slice(0, 60)}`);
@@ -220,7 +221,8 @@ CUT_AND_UNHINTED = r"""() => {
   }
   for (const box of root.querySelectorAll('*')) {
     const overflow = style(box).overflowX;
-    if (!['auto', 'scroll'].includes(overflow) || box.scrollWidth - box.clientWidth <= 1 || box.clientWidth === 0) continue;
+    // more than 8 px: an italic letter's overhang in inline maths is not content out of sight
+    if (!['auto', 'scroll'].includes(overflow) || box.scrollWidth - box.clientWidth <= 8 || box.clientWidth === 0) continue;
     const fade = [style(box).maskImage, style(box).webkitMaskImage].some(m => m && m !== 'none');
     if (!fade) problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> scrolls sideways by ` +
                              `${box.scrollWidth - box.clientWidth}px with no hint that it does: ${box.textContent.trim().slice(0, 60)}`);
@@ -229,7 +231,7 @@ CUT_AND_UNHINTED = r"""() => {
 }"""
 
 # Figures whose SVG says the size of its text (data-font-size, in the SVG's units): the size each
-# is drawn at on this screen, in CSS px.
+# is drawn at on this screen, in CSS px, and any two of those texts drawn over each other.
 FIGURE_TEXT = r"""(smallest) => {
   const problems = [];
   for (const svg of document.querySelectorAll('svg[viewBox]')) {
@@ -238,10 +240,25 @@ FIGURE_TEXT = r"""(smallest) => {
     if (!sized.length || !width) continue;
     const scale = width / svg.viewBox.baseVal.width;
     const size = Math.min(...Array.from(sized, g => +g.dataset.fontSize)) * scale;
+    const title = ((svg.querySelector('title') || {}).textContent || '').slice(0, 60);
     if (size < smallest) {
-      const title = (svg.querySelector('title') || {}).textContent || '';
       problems.push(`figure text drawn at ${size.toFixed(1)}px (under ${smallest}px) on a ` +
-                    `${document.documentElement.clientWidth}px screen: ${title.slice(0, 60)}`);
+                    `${document.documentElement.clientWidth}px screen: ${title}`);
+    }
+    // Two labels of one figure drawn over each other (by more than 2 px each way).
+    const boxes = Array.from(sized, g => [g, g.getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i][1], boxes[j][1]];
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 2 && y > 2) {
+          // matplotlib writes each text's string in a comment inside its group
+          const text = g => ((Array.from(g.childNodes).find(n => n.nodeType === 8) || {}).textContent || '').trim();
+          problems.push(`two labels overlap in a figure ("${text(boxes[i][0])}" and ` +
+                        `"${text(boxes[j][0])}"): ${title}`);
+        }
+      }
     }
   }
   return problems;
@@ -297,7 +314,8 @@ LOOK = r"""([panels, markers]) => {
   const code = Array.from(document.querySelectorAll('pre'), pre => pre.textContent).join('\n');
   const found = markers ? Array.from(code.matchAll(new RegExp(markers, 'g')), m => m[0]) : [];
   return {panels: panelProblems, h2: weight('h2'), h3: weight('h3'), title: document.title,
-          footer: ((document.querySelector('footer, .bd-footer-content') || {}).textContent || '').replace(/\s+/g, ' ').trim(),
+          footer: ((document.querySelector('.bd-footer-content') || document.querySelector('footer') || {})
+                   .textContent || '').replace(/\s+/g, ' ').trim(),
           folds, markers: found};
 }"""
 

@@ -6,12 +6,14 @@
   // --- Boxes that scroll sideways ----------------------------------------------------------------
   // A table, equation, code block or figure wider than the column scrolls inside its own box. Mark
   // each such box with data-bfs-scrolls = "start" | "middle" | "end" (where the reader has scrolled
-  // to); book.css fades the side where more content waits. Boxes that fit lose the mark.
+  // to); book.css fades the side where more content waits. Boxes that fit lose the mark, and so do
+  // boxes whose content is at most SLACK px wider (an italic letter's overhang in inline maths).
+  const SLACK = 8;
   const scrolls = (element) => ["auto", "scroll"].includes(getComputedStyle(element).overflowX);
 
   function mark(box) {
     const extra = box.scrollWidth - box.clientWidth;
-    if (extra <= 1 || box.clientWidth === 0) {
+    if (extra <= SLACK || box.clientWidth === 0) {
       box.removeAttribute("data-bfs-scrolls");
       return;
     }

@@ -49,9 +49,27 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // The search page's snippets (Sphinx 7.4.7's searchtools.js) are the text of the page as served:
 // maths as raw TeX, "\([1, 4, 3, 1]\)", and the printed table of contents first. Take the text
-// without the table of contents, show each whole formula of a snippet typeset by MathJax, and
-// drop a formula cut by the snippet's ends.
+// without the table of contents, drop a formula cut by the snippet's ends, and typeset the whole
+// ones with the site's MathJax, which the search page (no maths of its own) loads only then: the
+// path is _config.yml's mathjax_path, under _static/.
 if (typeof Search !== "undefined" && Search.makeSearchSummary) {
+  const MATHJAX = "_static/offline/mathjax/tex-mml-chtml.js";
+  let mathjax = null;
+  const typeset = (element) => {
+    if (!mathjax) {
+      mathjax = window.MathJax && MathJax.startup ? Promise.resolve() : new Promise((loaded, failed) => {
+        const script = document.createElement("script");
+        script.src = (document.documentElement.dataset.content_root || "") + MATHJAX;
+        script.addEventListener("load", loaded);
+        script.addEventListener("error", failed);
+        document.head.appendChild(script);
+      });
+    }
+    mathjax
+      .then(() => MathJax.startup.promise)
+      .then(() => MathJax.typesetPromise([element]))
+      .catch(console.error);
+  };
   const htmlToText = Search.htmlToText;
   Search.htmlToText = (htmlString, anchor) => {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
@@ -69,10 +87,7 @@ if (typeof Search !== "undefined" && Search.makeSearchSummary) {
     const lastOpen = text.lastIndexOf("\\(");
     if (lastOpen > text.lastIndexOf("\\)")) text = text.slice(0, lastOpen) + "...";
     summary.textContent = text;
-    const mathjax = window.MathJax;
-    if (text.includes("\\(") && mathjax && mathjax.startup) {
-      mathjax.startup.promise.then(() => mathjax.typesetPromise([summary])).catch(console.error);
-    }
+    if (text.includes("\\(")) typeset(summary);
     return summary;
   };
 }
