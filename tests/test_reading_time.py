@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import nbformat
+
 import reading_time
 
 GUIDE = Path(__file__).resolve().parent.parent / "book" / "teachers_guide.md"
