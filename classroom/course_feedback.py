@@ -40,7 +40,7 @@ MATH = re.compile(
     r"(?P<fence>^```.*?^```)"
     r"|(?P<code>`[^`\n]+`)"
     r"|\$\$(?P<display>.+?)\$\$(?:[ \t]*\((?P<label>[^)\s]+)\))?"
-    r"|(?<![\\$])\$(?P<inline>[^$\n]+?)\$",
+    r"|(?<![\\$])\$(?P<inline>(?:[^$\n]|\n(?![ \t]*\n))+?)\$",  # within one paragraph
     re.M | re.S,
 )
 
