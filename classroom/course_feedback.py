@@ -8,7 +8,7 @@ GetGrades) on each autograded notebook, then renders it with the template in fee
   (hidden)", and in place of its output the sentence the exercise's self-check printed ("Right:
   ..." or "Not yet: ..."), or what stopped it ("NameError: name 'my_mse' is not defined", the time
   limit), or that one of the grader's own cases failed: never the hidden asserts or a traceback;
-- each markdown cell is rendered here, to HTML: MyST's roles and directives become what the
+- each markdown cell (and each Markdown output) is rendered here, to HTML: MyST's roles and directives become what the
   website shows (``{eq}`` the equation's number, ``{eval}`` the value stored in the cell, an
   admonition a quoted box, a link to another chapter its title), and every formula becomes MathML,
   which browsers draw themselves: the page loads no script at all, so it works offline;
@@ -26,6 +26,7 @@ from traitlets import Bool
 import course_term
 
 EXERCISE = re.compile(r"^###\s+(Exercise\s+\d+\.\d+)", re.M)
+GRADE_ID = re.compile(r"^ch(\d+)-ex(\d+)-")
 SENTENCE = re.compile(r"^(Right|Not yet): .*$", re.M)
 # Roles and directives of MyST the chapters use (tests/test_classroom.py checks that no other
 # survives in a feedback page).
@@ -154,10 +155,22 @@ class ForStudents(Preprocessor):
                 cell.metadata["feedback_html"] = render_markdown(
                     cell.source, numbers, stored_values(cell), markdown
                 )
+            for output in cell.get("outputs", []):
+                # A table printed as Markdown (display(Markdown(...))): rendered the same way.
+                if "text/markdown" in output.get("data", {}):
+                    source = output.data.pop("text/markdown")
+                    output.data["text/html"] = render_markdown(
+                        source, numbers, {}, markdown
+                    )
             meta = cell.metadata.get("nbgrader", {})
             if not meta.get("grade"):
                 continue
             part = "your answer" if meta.get("solution") else "the grader's tests"
+            named = GRADE_ID.match(
+                meta.get("grade_id", "")
+            )  # ch07-ex2-tests: Exercise 7.2
+            if named:  # by its id: a cell a student moved is still its exercise's
+                exercise = f"Exercise {int(named.group(1))}.{named.group(2)}"
             cell.metadata["feedback"] = {"exercise": exercise or "", "part": part}
             if cell.cell_type == "code" and not meta.get("solution"):
                 cell.metadata["feedback"]["summary"] = test_summary(cell)

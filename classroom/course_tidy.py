@@ -13,7 +13,9 @@ steps into nbgrader's own commands, so a teacher runs nothing else:
   metadata, and the whole autograde then stops on "an old version of the nbgrader metadata
   format"); a deleted graded test cell is put back after its answer, a changed read-only cell is
   put back as released (nbgrader's OverwriteCells); a test cell moved above its answer runs after
-  it again. After running it, each output is cut to MAX_OUTPUT characters (``CapOutput``).
+  it again. After running it, each output is cut to MAX_OUTPUT characters (``CapOutput``);
+- ``nbgrader release_feedback`` (``TidyReleaseFeedback``) also releases a renamed notebook's
+  feedback under the name the student handed it in with, so that fetch_feedback finds it.
 
 Each step that changes a submission notes what it did in grading_notes/ASSIGNMENT/STUDENT.json in
 the course; course_report.py prints the notes with every submission's state after an autograde.
@@ -24,12 +26,14 @@ import json
 import os
 import pwd
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -42,6 +46,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
+from nbgrader.utils import notebook_hash
 from traitlets import Bool, Integer
 
 NOTES = "grading_notes"
@@ -373,3 +378,39 @@ class TidyCollect(ExchangeCollect):
             for text in notes:
                 self.log.warning("%s, %s: %s", student, assignment, text)
                 add_note(self.coursedir.root, assignment, student, "collect", text)
+
+
+RENAMED = re.compile(r"^renamed (.+)\.ipynb to (.+)\.ipynb$")
+
+
+class TidyReleaseFeedback(ExchangeReleaseFeedback):
+    """nbgrader's release_feedback, which also releases the feedback of a notebook that collect
+    renamed under the name the student handed it in with: nbgrader's fetch_feedback looks for
+    each notebook of the student's own copy, by its name."""
+
+    def copy_files(self):
+        super().copy_files()
+        assignment = self.coursedir.assignment_id
+        pattern = self.coursedir.format_path(
+            self.coursedir.feedback_directory,
+            self.coursedir.student_id or "*",
+            assignment,
+        )
+        for folder in glob.glob(pattern):
+            student = Path(folder).parent.name
+            secret = Path(folder) / "submission_secret.txt"
+            if not secret.exists():
+                continue
+            for note in read_notes(self.coursedir.root, assignment, student):
+                match = RENAMED.match(note)
+                page = Path(folder) / f"{match.group(2)}.html" if match else None
+                if page and page.exists():
+                    checksum = notebook_hash(
+                        secret=secret.read_text(), notebook_id=match.group(1)
+                    )
+                    shutil.copy(page, Path(self.dest_path) / f"{checksum}.html")
+                    self.log.info(
+                        "Feedback of %s released under its name %s too",
+                        page,
+                        match.group(1),
+                    )

@@ -47,6 +47,7 @@ c.Autograde.autograde_preprocessors = course_tidy.AUTOGRADE
 c.Execute.timeout = 120
 c.LimitOutput.max_lines = 200
 c.ExchangeFactory.collect = course_tidy.TidyCollect
+c.ExchangeFactory.release_feedback = course_tidy.TidyReleaseFeedback
 
 # Feedback (course_feedback.py): its own template, which loads no script.
 c.GenerateFeedback.preprocessors = [

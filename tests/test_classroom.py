@@ -24,8 +24,9 @@ submission, grade and feedback is still there."""
 import copy
 import csv
 import dataclasses
-import json
 import datetime
+import html
+import json
 import re
 import shutil
 import time
@@ -48,7 +49,11 @@ README = ROOT / "classroom" / "README_students.md"
 COURSE_ID = "backprop-from-scratch"
 CHAPTERS = [path.stem for path in sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))]
 CLASS = "07_mse_loss"  # the chapter the class hands in: it runs in a few seconds
-TIMEOUT = 15  # seconds a cell may run here (the course's own limit is 120)
+TIMEOUT = 10  # seconds a cell may run here (the course's own limit is 120)
+# Besides chapter 7, the chapters whose feedback the unchanged student fetches: the maths of every
+# chapter is rendered in tests/test_course_plugins.py; these two also have a table in Markdown
+# output (3) and the most formulas (13).
+FEEDBACK_TOO = ["03_data_and_shapes", "13_deep_networks"]
 KERNEL = ["--Execute.kernel_name=backprop-reader", f"--Execute.timeout={TIMEOUT}"]
 STUB = re.compile(
     r'^([ \t]*)# YOUR CODE HERE\n\1raise NotImplementedError\("not answered yet"\)',
@@ -482,12 +487,11 @@ def cycle(released_course, reader_kernel, tmp_path_factory):
 
     stage("autograded")
     mark(course, {s.id: s.marks for s in CLASS_LIST if s.marks})
-    for chapter in CHAPTERS:
+    for chapter in [CLASS, *FEEDBACK_TOO]:
         course.teacher("generate_feedback", chapter)
         course.teacher("release_feedback", chapter)
-    for chapter in CHAPTERS:
-        if chapter != CLASS:
-            course.student("unchanged", "fetch_feedback", chapter)
+    for chapter in FEEDBACK_TOO:
+        course.student("unchanged", "fetch_feedback", chapter)
     for student in IN_CLASS:
         course.student(student.id, "fetch_feedback", CLASS)
     stage("feedback")
@@ -503,7 +507,7 @@ def feedback_page(course, student, chapter=CLASS):
         (course.home(student) / chapter / "feedback").glob(f"*/{chapter}.html")
     )
     assert len(pages) == 1, (student, chapter, pages)
-    return pages[0].read_text(encoding="utf-8")
+    return html.unescape(pages[0].read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,13 +664,13 @@ def test_feedback_gives_points_per_exercise_and_the_self_checks_sentence(
     # None of the hidden tests: their code, their values, their traceback.
     assert "assert" not in prose(page) and "HIDDEN" not in page
     assert "my_mse(np.array" not in page
-    assert "Traceback" not in page and "AssertionError" not in page
+    assert "Traceback (most recent" not in page and "AssertionError" not in page
     if student.late:
         assert "1 day late" in page and f"{2 * 0.9:g} points count" in page
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize("chapter", CHAPTERS)
+@pytest.mark.parametrize("chapter", [CLASS, *FEEDBACK_TOO])
 def test_feedback_shows_the_maths_and_no_myst_and_loads_nothing(cycle, chapter):
     page = feedback_page(cycle, "unchanged" if chapter != CLASS else "blank", chapter)
     text = prose(page)
@@ -674,10 +678,11 @@ def test_feedback_shows_the_maths_and_no_myst_and_loads_nothing(cycle, chapter):
     assert not re.search(
         r"(?<![\\\w])\$[^$\s<][^$<]*\$", text
     )  # no formula left as TeX
-    assert text.count("<math") >= 3
-    assert not re.search(
-        r"""(src|href)=["']?(https?:)?//""", page
-    )  # nothing from another host
+    assert text.count("<math") >= 20
+    loads = re.findall(
+        r"""(?:src=|<link[^>]*href=)["']?((?:https?:)?//[^"' >]+)""", page
+    )
+    assert not loads  # nothing from another host
 
 
 @pytest.mark.notebooks
