@@ -4,20 +4,24 @@
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
 #   make student  build the nbgrader course in course/ (in place) and the student edition
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
+#   make notebooks  execute the chapters and write their outputs, {eval} values and clean metadata
+#   make sync     regenerate every committed file written by a tool (tools/derived_files.toml)
+# The playground's JavaScript engine (book/js) also needs node and npm (`make jscheck`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
+NODE_READY := node_modules/.installed
 
-.PHONY: book check test student lab lint format bench clean freeze linkcheck
+.PHONY: book check test student lab notebooks sync lint jscheck format bench bench-engine clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started.
-check: lint
-	$(BIN)/pytest -m "not browser and not notebooks" tests
+check: lint jscheck
+	$(BIN)/pytest -m "not browser and not notebooks and not course" tests
 
 # Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
@@ -25,7 +29,7 @@ check: lint
 # tests/test_same_numbers.py compares the two with the committed notebooks. pytest-xdist runs the
 # test files in parallel, one worker per core (at most 4), each file in one worker.
 READER := _build/reader
-test: lint
+test: lint jscheck
 	$(BIN)/python tools/fresh_environment.py $(READER)
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
@@ -50,12 +54,30 @@ lab: $(READY)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root) \
 	  book/01_introduction.ipynb
 
-# Notebooks are committed with their outputs but without volatile metadata (widget state,
-# execution times): `.venv/bin/python tools/clean_notebooks.py book/*.ipynb` removes it.
+# The chapters are committed executed: one pass per notebook writes its outputs, the values its text
+# quotes with {eval} and clean metadata (tools/refresh_notebooks.py). One chapter:
+# `make notebooks NOTEBOOKS=book/09_training.ipynb`.
+NOTEBOOKS ?= book/*.ipynb
+notebooks: $(READY)
+	$(BIN)/python tools/refresh_notebooks.py $(NOTEBOOKS)
+
+# Every committed file that a tool writes from other files (the quiz answer key, the teacher's guide's
+# table of times, binder/requirements.txt): listed in tools/derived_files.toml. `make check` fails,
+# naming this command, while one is stale.
+sync: $(READY)
+	$(BIN)/python tools/sync.py
+
+# Notebooks carry no volatile metadata (widget state, execution times): `make notebooks` writes none,
+# and `.venv/bin/python tools/clean_notebooks.py book/NAME.ipynb` removes what JupyterLab added.
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python tools/clean_notebooks.py --check book/*.ipynb
+
+# The engine's JavaScript (book/js) and its tests (tests/js): ESLint, then the unit tests in Node.
+jscheck: $(NODE_READY)
+	npx --no-install eslint book/js tests/js
+	node --test tests/js
 
 format: $(READY)
 	$(BIN)/ruff check --fix .
@@ -65,6 +87,10 @@ format: $(READY)
 bench: $(READY)
 	$(BIN)/python benchmarks/bench_mlp.py
 
+# How fast the JavaScript engine trains in headless Chromium, next to mlp_core.
+bench-engine: $(READY)
+	$(BIN)/python benchmarks/bench_engine.py
+
 # Checks the external links of the built book; needs the internet, so it is not part of `make test`.
 linkcheck: $(READY)
 	$(BIN)/jupyter-book build . --builder linkcheck
@@ -73,11 +99,18 @@ linkcheck: $(READY)
 clean:
 	rm -rf _build
 
-# After changing the packages in .venv on purpose: record their exact versions.
+# The lock file. After declaring a package in pyproject.toml (or upgrading one) and installing it
+# into .venv (`.venv/bin/uv pip install --python .venv/bin/python NAME`): record every exact version,
+# then `make sync` (binder/requirements.txt follows the lock).
 freeze:
-	{ echo "# Exact versions of everything the book's build and tests need (pip freeze of a working .venv)."; \
+	{ echo "# The lock file: the exact version of every package pyproject.toml declares and of all they need (pip freeze of .venv)."; \
 	  echo "# Regenerate with: make freeze"; \
 	  $(BIN)/pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.txt
+
+# ESLint, pinned by package-lock.json; installed again when package.json or the lock changes.
+$(NODE_READY): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_READY)
 
 # pip installs the modules of the root (mlp_core) in editable mode; setuptools cannot do that for
 # the helpers in book/, tools/ and the build's extensions in _ext/, so a .pth file in .venv makes

@@ -521,7 +521,7 @@ def softmax(Z):
 def cross_entropy_loss(Y, Y_hat):
     """Mean cross-entropy: ``-1/N * sum(Y * log(Y_hat))``, N = number of samples.
 
-    A predicted probability of exactly 0 is taken as the smallest positive float64 (about
+    A predicted probability of exactly 0 is taken as the smallest positive normal float64 (about
     2e-308), so the loss stays finite: about 708 for that sample instead of infinity.
 
     Parameters

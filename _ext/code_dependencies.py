@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 # The code and data the chapters' cells run, relative to the book's root (the repository).
-CODE = ["mlp_core.py", "_mlp_checks.py", "book/*.py", "book/js/*.js", "book/data/**/*"]
+CODE = ["mlp_core.py", "_mlp_checks.py", "book/*.py", "book/js/*", "book/data/**/*"]
 
 
 def fingerprint(root):

@@ -7,7 +7,7 @@ as in the browser tests), waits until MathJax has typeset every equation, and pr
 `@media print` rules of _ext/static/site-fixes.css (no menus, buttons or footer; compact type).
 Nothing is downloaded: the page's MathJax and fonts are the site's own.
 
-Where Chromium is missing (see tools/site_checks.py: `apt-get install chromium`, or $CHROMIUM),
+Where Chromium is missing (_ext/chromium.py: `apt-get install chromium`, or $CHROMIUM),
 the build logs one line and writes no PDF; tests/test_handout.py then skips, or fails under CI.
 A printout longer than two pages is a warning, which `-W` turns into a failed build.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-import site_checks  # tools/ is on the path (see the Makefile)
+import chromium
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +36,15 @@ READY = """async () => {
 }"""
 
 
-def print_page(html_dir, page_url, chromium):
+def print_page(html_dir, page_url):
     """The page `page_url` (relative to `html_dir`, which is served over HTTP) printed on A4, as
     the bytes of a PDF. Raises RuntimeError if any request of the page fails, since a printout
     without its stylesheet or MathJax would still look like a PDF."""
     from playwright.sync_api import sync_playwright
 
     failed = []
-    with site_checks.serve(html_dir) as base_url, sync_playwright() as playwright:
-        browser = site_checks.launch(playwright, chromium)
+    with chromium.serve(html_dir) as base_url, sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
         try:
             page = browser.new_page()
             page.on("requestfailed", lambda request: failed.append(request.url))
@@ -84,15 +84,13 @@ def write_handout(app, exception):
     (outdir / PDF_NAME).unlink(missing_ok=True)  # never an earlier build's sheet
     # An info line, not a warning: `-W` would turn a warning into a failed build on every machine
     # without Chromium. The browser tests fail under CI instead (tests/test_handout.py).
-    missing = site_checks.missing_browser()
+    missing = chromium.missing_browser()
     if missing:
         logger.info(f"[handout] {PDF_NAME} not written: {missing}")
         return
     started = time.perf_counter()
     try:
-        pdf = print_page(
-            outdir, app.builder.get_target_uri(PAGE), site_checks.find_chromium()
-        )
+        pdf = print_page(outdir, app.builder.get_target_uri(PAGE))
     except Exception as error:
         raise ExtensionError(
             f"printing {PAGE} to {PDF_NAME} failed: {error}"
@@ -117,6 +115,6 @@ def setup(app):
 
 if __name__ == "__main__":
     html_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "_build/html")
-    pdf = print_page(html_dir, f"{PAGE}.html", site_checks.find_chromium())
+    pdf = print_page(html_dir, f"{PAGE}.html")
     (html_dir / PDF_NAME).write_bytes(pdf)
     print(f"wrote {html_dir / PDF_NAME}: {count_pages(pdf)} pages")

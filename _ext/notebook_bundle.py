@@ -1,26 +1,22 @@
-"""The whole book as notebooks, in one zip the website serves, and the buttons that lead elsewhere.
+"""The whole book as notebooks, in one zip the website serves.
 
 A chapter imports `mlp_core` and the helpers of book/ (`plotting`, `playground`, `checks`), so a
 notebook downloaded alone cannot run. After every HTML build (`make book`, the tests' builds) this
 Sphinx extension writes `backprop-from-scratch-notebooks.zip` at the site's root: one folder with
 every page of _toc.yml as committed (notebooks with their outputs, but without the autograder's
 hidden tests, which a graded course draws anew: tools/variants.py), those modules next to them
-(and book/data/ as data/), a `requirements.txt` with only what running and reading them needs,
-pinned to the versions in the repository's requirements.txt, and a short README. The zip is the
-same for the same sources: fixed timestamps, sorted entries.
+(and book/data/ as data/, book/js/ as js/), a `requirements.txt` with only what running and
+reading them needs
+(_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the repository's
+requirements.txt), and a short README. The zip is the same for the same sources: fixed timestamps,
+sorted entries. Each notebook a page's download button serves gets a first cell saying what else it
+needs and where to get it.
 
-It also sets the repository and launch buttons from one setting, `repository: url:` in
-_config.yml. Empty, the site shows no repository, issues, edit or Binder button (they would lead to
-a page that does not exist); set, they all appear. Jupyter Book itself refuses
-`use_repository_button` without a URL, so the extension switches the buttons on instead.
-
-Without Sphinx: `python _ext/notebook_bundle.py OUT.zip` writes the zip, and
-`python _ext/notebook_bundle.py --binder` rewrites binder/requirements.txt (the same requirements).
+Without Sphinx: `python _ext/notebook_bundle.py OUT.zip` writes the zip.
 """
 
 import io
 import json
-import re
 import sys
 import tomllib
 import zipfile
@@ -28,35 +24,20 @@ from pathlib import Path
 
 import yaml
 
+import dependencies
+
 ROOT = Path(__file__).resolve().parent.parent
 ZIP_NAME = "backprop-from-scratch-notebooks.zip"
 FOLDER = "backprop-from-scratch-notebooks"
 # Next to the notebooks, flat, so that `import mlp_core` works from their folder: the modules of
-# pyproject.toml's `py-modules` (mlp_core and its checks), the helpers in book/ (every .py file),
-# and book/data/ (the data sets helpers load from their own folder) as data/.
+# pyproject.toml's `py-modules` (mlp_core and its checks), the helpers in book/ (every .py file,
+# and the .css and .js files they read, such as the quiz's), book/data/ (the data sets helpers
+# load from their own folder) as data/, and book/js/ (the live figures' JavaScript, which
+# playground.py writes into their outputs) as js/.
 HELPERS = "book"
-DATA = "book/data"
-# What running the notebooks needs (every import of the notebooks and modules is one of these, a
-# package they depend on, or the standard library: tests/test_bundle.py checks it) ...
-RUNNING = ["numpy", "matplotlib", "pillow", "ipywidgets", "ipykernel"]
-# ... and what reading them rendered needs: JupyterLab, and MyST (admonitions, maths, {doc} links).
-READING = ["jupyterlab", "jupyterlab-myst"]
-# Every button that links to the repository or launches it elsewhere, off while the URL is unset.
-REPOSITORY_BUTTONS = [
-    "use_repository_button",
-    "use_issues_button",
-    "use_edit_page_button",
-]
-LAUNCHERS = [
-    "binderhub_url",
-    "jupyterhub_url",
-    "colab_url",
-    "deepnote_url",
-    "jupyterlite_url",
-]
-# Jupyter Book's own default for `repository: url:`, used when _config.yml gives none.
-JUPYTER_BOOK_DEFAULT_URL = "https://github.com/executablebooks/jupyter-book"
-# The tag (and cell id) of that first cell.
+HELPER_SUFFIXES = (".py", ".css", ".js")
+DATA = ("book/data", "book/js")
+# The tag (and cell id) of the first cell a notebook downloaded alone gets (downloaded_alone_note).
 NOTE_TAG = "downloaded-alone-note"
 # The marker of the autograder's hidden tests (nbgrader's): cells holding it stay out of the zip.
 HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
@@ -67,7 +48,8 @@ README = """\
 # Backprop from Scratch: the notebooks
 
 Every chapter of the book as a Jupyter notebook, with `mlp_core.py` (all the book's numerical
-code), the helpers the chapters import (the other `.py` files) and the data they load (`data/`).
+code), the helpers the chapters import (the other `.py` files, with the quiz's `.css` and `.js`),
+the data they load (`data/`) and the JavaScript of the live figures (`js/`).
 Keep them together in this folder: each notebook imports them from here.
 
 You need Python 3.11 or newer. In this folder, create a virtual environment, install what the
@@ -87,48 +69,6 @@ with their outputs, so you can read them before running anything; the sliders ap
 cell has run. `requirements.txt` pins the versions the book was built and tested with;
 `jupyterlab-myst` shows the text as on the website (notes, folded solutions, equations).
 """
-
-
-def normalize(name):
-    """A package name as pip compares them: `jupyterlab_myst` and `JupyterLab-MyST` are one."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def pinned_versions(requirements):
-    """{normalized name: version} of every `name==version` line of a requirements file."""
-    versions = {}
-    for line in Path(requirements).read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)", line)
-        if match:
-            versions[normalize(match[1])] = match[2]
-    return versions
-
-
-def requirements_text(root=ROOT):
-    """The zip's requirements.txt: RUNNING and READING, pinned as in `root`/requirements.txt.
-
-    Raises ValueError naming a package that requirements.txt does not pin, so the two files cannot
-    drift apart.
-    """
-    versions = pinned_versions(Path(root) / "requirements.txt")
-    missing = [name for name in RUNNING + READING if normalize(name) not in versions]
-    if missing:
-        raise ValueError(
-            f"requirements.txt pins no version of {', '.join(missing)}: the notebooks' "
-            "requirements are taken from it (add them to .venv and run `make freeze`)"
-        )
-
-    def pins(names):
-        return "".join(f"{name}=={versions[normalize(name)]}\n" for name in names)
-
-    return (
-        "# What running the notebooks of Backprop from Scratch needs, at the versions the book is\n"
-        "# built and tested with (written from the repository's requirements.txt by\n"
-        "# _ext/notebook_bundle.py).\n"
-        + pins(RUNNING)
-        + "# Reading them in JupyterLab, rendered as on the website.\n"
-        + pins(READING)
-    )
 
 
 def toc_files(root=ROOT):
@@ -162,21 +102,35 @@ def toc_files(root=ROOT):
     return pages
 
 
+def root_modules(root=ROOT):
+    """The modules of pyproject.toml's `py-modules` (mlp_core's), as file names."""
+    pyproject = tomllib.loads((Path(root) / "pyproject.toml").read_text("utf-8"))
+    return [f"{module}.py" for module in pyproject["tool"]["setuptools"]["py-modules"]]
+
+
+def helper_files(folder):
+    """The helpers in ``folder`` (book/): its .py files and the .css and .js files they read."""
+    return sorted(
+        path for path in Path(folder).iterdir() if path.suffix in HELPER_SUFFIXES
+    )
+
+
 def module_files(root=ROOT):
     """The modules the notebooks import, relative to `root`: mlp_core's, then book/'s helpers."""
     root = Path(root)
-    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    modules = pyproject["tool"]["setuptools"]["py-modules"]
-    helpers = sorted(path.name for path in (root / HELPERS).glob("*.py"))
-    return [f"{module}.py" for module in modules] + [f"{HELPERS}/{h}" for h in helpers]
+    helpers = [
+        path.relative_to(root).as_posix() for path in helper_files(root / HELPERS)
+    ]
+    return root_modules(root) + helpers
 
 
 def data_files(root=ROOT):
-    """Every file of book/data/, relative to `root` (none if there is no such folder)."""
+    """Every file of book/data/ and book/js/, relative to `root` (none of a missing folder)."""
     root = Path(root)
     return sorted(
         path.relative_to(root).as_posix()
-        for path in (root / DATA).rglob("*")
+        for folder in DATA
+        for path in (root / folder).rglob("*")
         if path.is_file() and not path.name.startswith(".")
     )
 
@@ -215,9 +169,11 @@ def bundle_contents(root=ROOT):
                 text
             ).encode()
     for source in data_files(root):
-        inside = Path(source).relative_to(Path(DATA).parent).as_posix()
+        inside = Path(source).relative_to(HELPERS).as_posix()
         contents[f"{FOLDER}/{inside}"] = (root / source).read_bytes()
-    contents[f"{FOLDER}/requirements.txt"] = requirements_text(root).encode()
+    contents[f"{FOLDER}/requirements.txt"] = dependencies.requirements_text(
+        root=root
+    ).encode()
     contents[f"{FOLDER}/README.md"] = README.encode()
     return contents
 
@@ -246,7 +202,7 @@ def downloaded_alone_note(zip_url, root=ROOT):
         "id": NOTE_TAG,
         "metadata": {"tags": [NOTE_TAG]},
         "source": (
-            f"**To run this notebook** it needs the book's modules next to it: {modules}. "
+            f"**To run this notebook** it needs these files of the book next to it: {modules}. "
             f"Download the whole book as notebooks, {where}, from the book's introduction "
             "page: it has them all, with a `requirements.txt` and a README saying how to start."
         ),
@@ -254,30 +210,6 @@ def downloaded_alone_note(zip_url, root=ROOT):
 
 
 # --- Sphinx --------------------------------------------------------------------------------------
-
-
-def repository_url(theme_options):
-    url = (theme_options.get("repository_url") or "").strip()
-    return "" if url.rstrip("/") == JUPYTER_BOOK_DEFAULT_URL else url
-
-
-def set_repository_buttons(app, config):
-    """No repository URL: no button to it or launching it. A URL: every such button (Jupyter Book's
-    defaults set them all to false, so a `false` in _config.yml cannot be told apart: to leave one
-    out, drop it from REPOSITORY_BUTTONS)."""
-    options = config.html_theme_options
-    if repository_url(options):
-        for button in REPOSITORY_BUTTONS:
-            options[button] = True
-        return
-    options.pop("repository_url", None)
-    for button in REPOSITORY_BUTTONS:
-        options[button] = False
-    launch = dict(options.get("launch_buttons") or {})
-    for launcher in LAUNCHERS:
-        launch[launcher] = ""
-    launch["thebe"] = False
-    options["launch_buttons"] = launch
 
 
 def write_bundle_into_site(app, exception):
@@ -306,20 +238,14 @@ def write_bundle_into_site(app, exception):
 
 
 def setup(app):
-    app.connect("config-inited", set_repository_buttons)
     app.connect("build-finished", write_bundle_into_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(arguments):
-    if arguments == ["--binder"]:
-        binder = ROOT / "binder" / "requirements.txt"
-        binder.write_text(requirements_text(), encoding="utf-8")
-        print(f"wrote {binder}")
-    elif len(arguments) == 1 and not arguments[0].startswith("-"):
-        print(f"wrote {write_bundle(arguments[0])}")
-    else:
+    if len(arguments) != 1 or arguments[0].startswith("-"):
         sys.exit(__doc__.split("Without Sphinx: ", 1)[1].strip())
+    print(f"wrote {write_bundle(arguments[0])}")
 
 
 if __name__ == "__main__":

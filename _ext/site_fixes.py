@@ -1,4 +1,5 @@
-"""Small fixes to the Jupyter Book 1 website, found by the browser tests (tests/test_site.py).
+"""Small fixes to the Jupyter Book 1 website, found by the browser tests (tests/test_site.py), and
+the repository buttons set from one setting.
 
 Loaded by `sphinx: local_extensions` in _config.yml. Each fix, its upstream cause and when it can
 go are listed in the table of _ext/README.md; keep that table current when adding or removing one.
@@ -20,6 +21,22 @@ TEMPLATES = Path(__file__).parent / "templates"
 COPIED_TEMPLATES = {
     "static/webpack-macros.html": "b1f893e4416c7cc7cf9ed5f2e7a46cf9f94f653cd8c848138bf45a2fda166f67",
 }
+# Every button that links to the repository or launches it elsewhere, off while `repository: url:`
+# is unset (set_repository_buttons).
+REPOSITORY_BUTTONS = [
+    "use_repository_button",
+    "use_issues_button",
+    "use_edit_page_button",
+]
+LAUNCHERS = [
+    "binderhub_url",
+    "jupyterhub_url",
+    "colab_url",
+    "deepnote_url",
+    "jupyterlite_url",
+]
+# Jupyter Book's own default for `repository: url:`, used when _config.yml gives none.
+JUPYTER_BOOK_DEFAULT_URL = "https://github.com/executablebooks/jupyter-book"
 
 
 def theme_template_dir():
@@ -80,6 +97,32 @@ def write_each_script_once(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def repository_url(theme_options):
+    url = (theme_options.get("repository_url") or "").strip()
+    return "" if url.rstrip("/") == JUPYTER_BOOK_DEFAULT_URL else url
+
+
+def set_repository_buttons(app, config):
+    """One setting, `repository: url:` in _config.yml, for every button that leads elsewhere. No
+    URL: no repository, issues, edit or launch button (each would lead to a page that does not
+    exist). A URL: every such button; Jupyter Book itself refuses `use_repository_button` without a
+    URL, and its defaults set them all to false, so a `false` in _config.yml cannot be told apart:
+    to leave one out, drop it from REPOSITORY_BUTTONS."""
+    options = config.html_theme_options
+    if repository_url(options):
+        for button in REPOSITORY_BUTTONS:
+            options[button] = True
+        return
+    options.pop("repository_url", None)
+    for button in REPOSITORY_BUTTONS:
+        options[button] = False
+    launch = dict(options.get("launch_buttons") or {})
+    for launcher in LAUNCHERS:
+        launch[launcher] = ""
+    launch["thebe"] = False
+    options["launch_buttons"] = launch
+
+
 def visit_hidden_cell(self, node):
     """myst-nb's "Show code cell source" toggle, without its aria-label "Toggle hidden content":
     the name of a <summary> is then the text it shows (WCAG 2.5.3, label in name)."""
@@ -99,6 +142,7 @@ def setup(app):
     app.connect("config-inited", check_copied_templates)
     app.connect("config-inited", drop_search_header)
     app.connect("config-inited", use_local_templates)
+    app.connect("config-inited", set_repository_buttons)
     app.connect("builder-inited", add_static_path)
     app.connect("html-page-context", write_each_script_once, priority=900)
     app.add_js_file("site-fixes.js", loading_method="defer")

@@ -1,6 +1,6 @@
 """Self-checks for the coding exercises of the chapters: each says whether your function is right.
 
-``checks.check_softmax(my_softmax)`` runs your function on fresh cases, compares each result with a
+``checks.check_mse(my_mse)`` runs your function on fresh cases, compares each result with a
 reference (``mlp_core``, or centred differences) and prints one sentence, never a traceback: that it
 is right, or what is wrong (the shape, the value in which case, a known slip and its hint, an
 argument it changed, a global it reads, the exception it raised and on which line). It returns True
@@ -826,124 +826,166 @@ check_div_backward = Exercise(
 )
 
 
-def _spreads(arrays):
-    """The root mean square of each array's entries, as a list of floats."""
-    return [float(np.sqrt(np.mean(np.square(A)))) for A in arrays]
+def _gain_spreads(layer_sizes, weight_scale, alpha, X, fan_out=False, kept=None, leaky_first=False,
+                  power=2, one_he=False, first=lambda X: X.shape[0] * np.mean(X**2)):
+    """The spreads eq-ch13-product predicts for layers 1..L; the keywords plant exercise 13.2's slips.
+    ``first(X)`` is what multiplies sigma_1**2 in layer 1: n_0 times the data's mean square."""
+    kept = (1 + alpha**2) / 2 if kept is None else kept
+    fans = [layer_sizes[0]] * (len(layer_sizes) - 1) if one_he else layer_sizes[:-1]
+    sigmas = [mlp_core.he_scale(n, alpha) if weight_scale == "he" else weight_scale for n in fans]
+    variance = first(X) * sigmas[0] ** power * (kept if leaky_first else 1)
+    variances = [variance]
+    for l in range(2, len(layer_sizes)):
+        variance = variance * layer_sizes[l if fan_out else l - 1] * sigmas[l - 1] ** power * kept
+        variances.append(variance)
+    return [float(np.sqrt(v)) for v in variances]
 
 
-def _layer_spreads_cases():
-    for seed, (layer_sizes, alpha) in enumerate([([1, 16, 16, 1], 0.01), ([3, 8, 5, 2], 0.2), ([2, 6, 6, 6, 1], 0.5)], 131):
-        rng = np.random.default_rng(seed)
-        network = mlp_core.NeuralNetwork(layer_sizes, alpha=alpha, seed=seed, weight_scale="he")
-        network.biases = [rng.standard_normal(b.shape) * 0.5 for b in network.biases]
-        X = rng.standard_normal((layer_sizes[0], 7))
-        activations, zs = network.forward_pass(X)
-        default_slope, no_bias = copy.deepcopy(network), copy.deepcopy(network)
-        default_slope.alpha = mlp_core.ALPHA
-        no_bias.biases = [np.zeros_like(b) for b in no_bias.biases]
-        hidden = _spreads(activations[1:-1])
+def _mixed_width_cases():
+    rng = np.random.default_rng(132)
+    for layer_sizes, scale, alpha, X in [
+        ([1, 64, 8, 64, 8, 1], 0.25, 0.01, np.linspace(-3, 3, 40).reshape(1, -1)),
+        ([3, 16, 4, 32, 2], "he", 0.2, rng.standard_normal((3, 7)) + 0.5),
+        ([2, 5, 20, 5, 1], 0.3, 0.5, rng.standard_normal((2, 6)) + 1.0),
+    ]:
+        right = functools.partial(_gain_spreads, layer_sizes, scale, alpha, X)
         yield Case(
-            args=(network, X), label=f"layer sizes {layer_sizes}", want=_spreads(zs), layer_sizes=layer_sizes,
-            n_samples=X.shape[1], input=_spreads([X])[0], std=[float(Z.std()) for Z in zs],
-            mean_squares=[float(np.mean(Z**2)) for Z in zs], root_sums=[float(np.sqrt(np.sum(Z**2))) for Z in zs],
-            hidden_activations=hidden + _spreads(zs[-1:]), activations=hidden + _spreads([mlp_core.leaky_relu(zs[-1], alpha)]),
-            default_slope=_spreads(default_slope.forward_pass(X)[1]), no_bias=_spreads(no_bias.forward_pass(X)[1]),
+            args=(layer_sizes, scale, alpha, X), label=f"layer sizes {layer_sizes} and weight_scale={scale!r}",
+            want=right(), input=float(np.sqrt(np.mean(X**2))), fan_out=right(fan_out=True), no_leak=right(kept=1.0),
+            half=right(kept=0.5), leaky_first=right(leaky_first=True), sigma=right(power=1),
+            variances=[s**2 for s in right()], one_he=right(one_he=True),
+            data_variance=right(first=lambda X: X.shape[0] * np.var(X)), no_n0=right(first=lambda X: np.mean(X**2)),
+            data_sum=right(first=lambda X: X.shape[0] * np.sum(X**2)),
         )
 
 
-def _as_spreads(got, case):
-    """``got`` as a list of floats, or a sentence about what it is instead."""
+def _as_spread_list(got, case):
+    """``got`` as a list of floats, one per layer, or a sentence about what it is instead."""
     if isinstance(got, (int, float, np.number)) or getattr(got, "ndim", None) == 0:
         raise _Wrong(f"for {case.label} it returns one number; return a list with one spread per layer.")
     if not isinstance(got, (list, tuple, np.ndarray)):
-        raise _Wrong(f"for {case.label} it returns {type(got).__name__}; return a list with one spread per layer.")
+        raise _Wrong(f"for {case.label} it returns {_kind(got)}; return a list with one spread per layer.")
     spreads = []
     for l, value in enumerate(got, start=1):
-        size, over = np.size(value), ""
-        if size == case.n_samples:
-            over = " (a spread per sample: axis=0 averages over the units only)"
-        elif l < len(case.layer_sizes) and size == case.layer_sizes[l]:
-            over = " (a spread per unit: axis=1 averages over the samples only)"
-        if size != 1:
-            raise _Wrong(f"for {case.label}, entry {l} has {size} numbers{over}; each spread is one number, over "
-                         "every entry of Z, units and samples together.")
+        if np.size(value) != 1:
+            raise _Wrong(f"for {case.label}, entry {l} has {np.size(value)} numbers; each spread is one number.")
         try:
             spreads.append(float(np.asarray(value, dtype=float).ravel()[0]))
         except (TypeError, ValueError):
             raise _Wrong(f"for {case.label}, entry {l} is {value!r}, not a number.") from None
         if np.isnan(spreads[-1]):
-            raise _Wrong(f"for {case.label}, entry {l} is NaN (not a number); a spread is the square root of a mean "
-                         "of squares, never NaN.")
+            raise _Wrong(f"for {case.label}, entry {l} is NaN (not a number): {_NAN}.")
     return spreads
 
 
-def _spreads_differ(got, case):
+def _predictions_differ(got, case):
     if len(got) != len(case.want):
         return f"for {case.label} it returns {len(got)} spreads; expected {len(case.want)}, one per layer of weights."
     l, g, w = _first_wrong(got, case.want)
     return f"for {case.label}, the spread of layer {l} is {g:.6g}; expected {w:.6g}."
 
 
-check_layer_spreads = Exercise(
-    "13.2", ("network", "X"), "list of L floats, the spread of each layer's Z",
-    "Your list of spreads matches mlp_core", _layer_spreads_cases, read=_as_spreads, differs=_spreads_differ,
-    about="\n\nThe spread is the root mean square of all entries of ``zs[l - 1]``. The answer must follow the signal "
-          "itself: a call of ``network.forward_pass`` or ``network.predict`` is named.",
+check_mixed_width_spreads = Exercise(
+    "13.2", ("layer_sizes", "weight_scale", "alpha", "X"), "list of L floats, the predicted spread of each layer's Z",
+    "Your predicted spreads match the product of the gains", _mixed_width_cases, read=_as_spread_list,
+    differs=_predictions_differ,
+    about="\n\nThe reference is the chapter's product of the gains: layer 1 from the data, n_0 sigma_1**2 mean(X**2), "
+          "then each layer's gain n_(l-1) sigma_l**2 (1 + alpha**2) / 2, with sigma_l = he_scale(n_(l-1), alpha) for "
+          "\"he\".",
     slips=[
+        (lambda got, case: _close(got, case.want[1:]),
+         "for {label} it starts at layer 2: layer 1, whose input is the data, counts too."),
         (lambda got, case: _close(got, case.want[:-1]),
-         "for {label} it stops before the output layer: that layer has no Leaky ReLU, but its Z counts too."),
+         "for {label} it stops before the output layer: its Z counts too."),
         (lambda got, case: len(got) == len(case.want) + 1 and _close(got[0], case.input),
          "for {label} its first entry is the spread of the input X, which is not a layer: start with Z of layer 1."),
-        (_is("std"), "for {label}, it subtracts each layer's mean (np.std); measure the spread about 0, the square "
-                     "root of the mean of Z**2."),
-        (_is("mean_squares"), "for {label}, these are mean squares: take the square root."),
-        (_is("root_sums"), "for {label}, it sums the squares; average them over all the entries of Z (np.mean)."),
-        (_is("hidden_activations"), "for {label}, it measures the hidden layers' activations A = f(Z); the spreads "
-                                    "asked for are of the pre-activations Z."),
-        (_is("activations"), "for {label}, it measures the activations A = f(Z); the spreads asked for are of the "
-                             "pre-activations Z."),
-        (_is("default_slope"), "for {label}, it uses Leaky ReLU's default slope; use network.alpha."),
-        (_is("no_bias"), "for {label}, it leaves out the biases: Z = W @ A + b."),
+        (_is("fan_out"), "for {label}, each gain uses the layer's own width n_l; a unit sums over its inputs, so the "
+                         "forward gain has the fan-in n_(l-1)."),
+        (_is("no_leak"), "for {label}, the gains leave out what Leaky ReLU lets through: multiply each by "
+                         "(1 + alpha**2) / 2."),
+        (_is("half"), "for {label}, the gains use 1/2 for what Leaky ReLU keeps; with the slope alpha it keeps "
+                      "(1 + alpha**2) / 2."),
+        (_is("leaky_first"), "for {label}, layer 1 gets Leaky ReLU's factor too; its input is the data itself: "
+                             "n_0 sigma_1**2 mean(X**2)."),
+        (_is("sigma"), "for {label}, it uses sigma where the variance of a weight, sigma**2, belongs."),
+        (_is("variances"), "for {label}, these are variances: take the square root of each."),
+        (_is("one_he"), "for {label}, every layer gets the He scale of the first fan-in; each layer's sigma is "
+                        "mlp_core.he_scale of its own fan-in."),
+        (_is("data_variance"), "for {label}, layer 1 uses the variance of X about its mean (np.var); the formula "
+                               "needs the mean of the squared entries, np.mean(X**2)."),
+        (_is("no_n0"), "for {label}, layer 1 leaves out n_0, the number of inputs each unit of layer 1 sums."),
+        (_is("data_sum"), "for {label}, layer 1 sums the squares of X; average them, np.mean(X**2)."),
     ],
-    watch=(("forward_pass", "predict"), "it calls network.{method}; follow the signal yourself, Z = W @ A + b, one "
-                                        "layer at a time."),
 )
 
 
-def _softmax_cases():
-    rng = np.random.default_rng(140)
-    moderate = 3 * rng.standard_normal((4, 6))
-    huge = np.array([[1000.0, -1000.0], [990.0, -1010.0], [995.0, -990.0]])
-    for Z, label in [(moderate, "a (4, 6) array"), (rng.standard_normal((5, 5)), "a square (5, 5) array"),
-                     (moderate + 1000, "the (4, 6) array plus 1000"), (huge, "columns near +1000 and near -1000"),
-                     (rng.standard_normal((3, 1)), "a single sample, shape (3, 1)")]:
+def _log_sum_exp(Z, axis=0):
+    m = Z.max(axis=axis, keepdims=True)
+    return m + np.log(np.sum(np.exp(Z - m), axis=axis, keepdims=True))
+
+
+def _logits_cases():
+    rng = np.random.default_rng(142)
+    moderate = 3 * rng.standard_normal((10, 5))
+    for Z, classes, label, kind in [
+        (moderate, rng.integers(0, 10, 5), "a (10, 5) array", "moderate"),
+        (rng.standard_normal((3, 1)), [2], "a single sample, shape (3, 1)", "moderate"),
+        (moderate + 1000, rng.integers(0, 10, 5), "the (10, 5) array plus 1000", "overflows"),
+        (np.array([[1000.0, -1000.0], [990.0, -1010.0], [995.0, -990.0]]), [1, 2],
+         "columns near +1000 and near -1000", "far apart"),
+        (np.array([[0.0, 3.0], [800.0, 1.0]]), [0, 0], "a confidently wrong column, z = (0, 800) with class 0",
+         "underflows"),
+    ]:
+        Y, n = np.eye(Z.shape[0])[:, classes], Z.shape[1]
+        want = float(np.mean(np.sum(Y * (_log_sum_exp(Z) - Z), axis=0)))
         with np.errstate(all="ignore"):
-            whole = np.exp(Z - Z.max())  # one shift for the whole array
-            by_row = np.exp(Z - Z.max(axis=1, keepdims=True))  # a shift per row
-            yield Case(args=(Z,), label=label, want=mlp_core.softmax(Z), overflows=np.abs(Z).max() > 700,
-                       finite_if_whole=np.isfinite(whole / whole.sum(axis=0)), by_row=by_row / by_row.sum(axis=0))
+            clamped = mlp_core.cross_entropy_loss(Y, mlp_core.softmax(Z))
+            by_row = float(np.mean(np.sum(Y * (_log_sum_exp(Z, axis=1) - Z), axis=0)))
+        yield Case(args=(Z, Y), label=label, want=want, kind=kind, n_samples=n, clamped=clamped, summed=n * want,
+                   negative=-want, log10=want / np.log(10), no_max_back=want - float(np.mean(Z.max(axis=0))),
+                   by_row=by_row)
 
 
-def _not_finite(got, case):
-    return case.overflows and not np.isfinite(got).all()
+def _as_loss(got, case):
+    """``got`` as one float (infinity and NaN left to the slips), or a sentence about what it is."""
+    if not isinstance(got, (str, dict, set)) and np.size(got) == case.n_samples > 1:
+        raise _Wrong(f"for {case.label} it returns one loss per sample; return their mean, one number.")
+    return _as_number(got, case.label, "one number, the mean loss", finite=False)
 
 
-check_softmax = Exercise(
-    "14.2", ("Z",), "softmax over each column of Z, shape (n_classes, n_samples)",
-    "Your softmax matches mlp_core", _softmax_cases, read=_array(finite=False),
+def _not_finite_for(kind):
+    return lambda got, case: case.kind == kind and not np.isfinite(got)
+
+
+def _not_a_number(got, case):
+    return f"for {case.label} it gives {'NaN (not a number)' if np.isnan(got) else got}: {_NAN}."
+
+
+check_cross_entropy_from_logits = Exercise(
+    "14.2", ("Z", "Y"), "the mean cross-entropy of softmax(Z) against one-hot Y, a float, from the logits",
+    "Your loss from the logits matches the log-sum-exp reference", _logits_cases, read=_as_loss,
+    about="\n\nThe reference is the mean over the columns of m + log(sum(exp(z - m))) - z_c, m the column's "
+          "largest entry and c its class.",
     slips=[
-        (lambda got, case: _not_finite(got, case) and np.array_equal(np.isfinite(got), case.finite_if_whole),
-         "for {label} it gives NaN: it subtracts the largest entry of the whole array, so every exp of a column far "
-         "below it underflows to 0; subtract each column's own largest entry."),
-        (_not_finite, "for {label} it gives infinity or NaN because np.exp overflows: subtract each column's largest "
-                      "entry first, which does not change softmax."),
-        (lambda got, case: got.shape[1] > 1 and _close(got.sum(), 1),
-         "for {label} it divides by the sum of the whole array; each column (one sample) must sum to 1."),
-        (lambda got, case: _close(got.sum(axis=1), 1) and not _close(got.sum(axis=0), 1),
-         "for {label} each row sums to 1 instead of each column: a column is one sample, so sum over axis=0."),
-        (_is("by_row"), "for {label} the values are wrong: it subtracts each row's largest entry, but the constant must "
-                        "be the same within a column, Z.max(axis=0, keepdims=True)."),
+        (_not_finite_for("overflows"), "for {label} it gives {got}: np.exp overflows above about 709; subtract each "
+                                       "column's largest entry m first and add it back, log sum e^z = m + log sum "
+                                       "e^(z - m)."),
+        (_not_finite_for("far apart"), "for {label} it gives {got}: it subtracts the largest entry of the whole "
+                                       "array, so every exp of a column far below it underflows to 0; use each "
+                                       "column's own largest entry, Z.max(axis=0, keepdims=True)."),
+        (_not_finite_for("underflows"), "for {label} it gives {got}: the right class's probability, e^-800, "
+                                        "underflows to 0 before its logarithm is taken; never form the probability, "
+                                        "-log y_hat_c = m + log sum e^(z - m) - z_c."),
+        (lambda got, case: not np.isfinite(got), _not_a_number),
+        (_is("clamped"), "for {label} it gives {got:.6g}, the loss of clamped probabilities: the right class's "
+                         "probability underflows to 0; compute -log y_hat_c from the logits, m + log sum e^(z - m) - z_c."),
+        (_is("no_max_back"), "for {label} it forgets to add the largest entry back: log sum e^z = m + log sum e^(z - m)."),
+        (_is("summed"), "for {label} it sums the losses over the samples; the loss is their mean."),
+        (_is("negative"), "for {label} it has the wrong sign: -log y_hat_c = log sum e^z - z_c is never negative."),
+        (_is("log10"), "for {label} it uses the logarithm to base 10; use the natural logarithm, np.log."),
+        (_is("by_row"), "for {label} it sums the exponentials over each row, across the samples; a column is one "
+                        "sample: sum over axis=0."),
     ],
-    borrowed=("with np.exp and a sum over each column", ("softmax",), ()),
-    changed={"Z": "it changed the array Z it was given; compute new arrays instead (Z - c makes one)."},
+    differs=lambda got, case: _gap(case.label, [("the loss", got, case.want)], verb="differs from the log-sum-exp reference"),
+    borrowed=("from the logits, with np.exp, np.log and each column's largest entry", ("softmax", "cross_entropy_loss"), ()),
 )

@@ -1,29 +1,35 @@
-"""Sliders over runs of mlp_core, for chapters 4 (alpha), 9 (learning rate) and 11 (the playground).
+"""The playground: runs of mlp_core for a setting, their pictures, and the controls around them.
 
-It trains for a setting, draws the run, and builds the controls around it. Plain functions take a
-setting and return results and pictures, so a test calls exactly what a slider calls. Two kinds of
-controls share them:
+Plain functions take a setting and return results and pictures, so a test calls exactly what a
+control calls. Two kinds of controls use them:
 
-- ``live_playground()`` (chapter 11): ipywidgets whose callbacks retrain with ``mlp_core`` (needs a
-  kernel);
-- ``leaky_relu_explorer()`` (chapter 4), ``learning_rate_explorer()`` (chapter 9),
-  ``precomputed_playground()`` and ``watch_it_learn()`` (chapter 11): sliders linked in the browser
-  to pictures computed at build time, so they respond on the static website too.
+- ``browser_playground()`` (chapters 4, 9 and 11) and ``backprop_steps_figure()`` (chapter 8): live
+  figures that train and draw in the reader's browser with the JavaScript port of mlp_core in
+  book/js (tested equal to it), on the website and in a trusted notebook alike, with a picture
+  computed here for readers without JavaScript;
+- ``live_playground()`` (chapter 11, in Jupyter): ipywidgets whose callbacks retrain with
+  ``mlp_core`` itself in the kernel.
 """
 
 import base64
 import html
 import io
+import json
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
+from IPython.display import HTML
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
 import mlp_core
-from plotting import BLUE, DATA_COLOUR, GREY, VERMILLION
+from plotting import BLUE, DATA_COLOUR, GREY, VERMILLION, use_book_style
 
 SHAPES = {
     "[1, 1, 1]": (1, 1, 1),
@@ -34,7 +40,7 @@ LEARNING_RATES = tuple(float(f"{rate:.2g}") for rate in np.logspace(-3, 0, 13))
 ALPHAS = (0.0, 0.01, 0.1, 0.2, 0.3, 0.4, 0.5)
 LOSS_LIMITS = (1e-4, 1e2)
 X_RANGE = (-2.0, 4.0)
-WEB_COLOURS = 32  # palette size of the precomputed pictures: about 5 KB each
+WEB_COLOURS = 32  # palette size of the pictures for readers without JavaScript
 Y_LIMITS = (-2.0, 8.0)
 
 
@@ -118,7 +124,7 @@ class RunFigure:
     """
 
     def __init__(self, dpi=70):
-        self.figure = Figure(figsize=(6.6, 2.9), dpi=dpi)
+        self.figure = Figure(figsize=(6.6, 2.9), dpi=dpi, layout="none")
         self.canvas = FigureCanvasAgg(self.figure)
         self.figure.subplots_adjust(
             left=0.1, right=0.98, bottom=0.17, top=0.8, wspace=0.32
@@ -222,18 +228,13 @@ def image_html(png, alt):
     return f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt)}" style="max-width:100%">'
 
 
-def picture(png, alt):
-    """An HTML widget showing ``png`` with alt text (``widgets.Image`` cannot carry alt text)."""
-    return widgets.HTML(image_html(png, alt))
-
-
 def describe_run(run):
     """Alt text for a run's picture: the setting and what came of it."""
     return f"Loss curve and fitted function for {run.setting.describe()}: {run.headline()}."
 
 
 # ---------------------------------------------------------------------------------------------
-# Precomputed: works on the static website, where no kernel runs.
+# Many runs at once: the tables chapter 11 prints.
 
 
 def precompute_grid(base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS):
@@ -250,68 +251,9 @@ def precompute_grid(base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS
     }
 
 
-def _selection_slider(description, values, value):
-    return widgets.SelectionSlider(
-        options=[(f"{v:g}", v) for v in values],
-        value=value,
-        description=description,
-        style={"description_width": "100px"},
-        layout={"width": "460px"},
-    )
-
-
-def run_picture(figure, run):
-    """A run drawn small for the website, as an HTML widget with alt text."""
-    return picture(png_bytes(figure.render(run), WEB_COLOURS), describe_run(run))
-
-
-def picture_slider(description, values, pictures, value):
-    """A slider showing ``pictures[i]`` at ``values[i]``, switched in the browser (no kernel needed)."""
-    stack = widgets.Stack(pictures, selected_index=list(values).index(value))
-    slider = _selection_slider(description, values, value)
-    widgets.jslink((slider, "index"), (stack, "selected_index"))
-    return widgets.VBox([slider, stack])
-
-
-def precomputed_playground(
-    base=Setting(), learning_rates=LEARNING_RATES, alphas=ALPHAS
-):
-    """Learning-rate and alpha sliders that switch between precomputed runs in the browser.
-
-    An outer Stack (one child per learning rate) holds inner Stacks (one picture per alpha); the
-    sliders are linked to the Stacks' ``selected_index`` with ``jslink``, so no kernel is needed.
-    """
-    runs = precompute_grid(base, learning_rates, alphas)
-    figure = RunFigure()
-    rows = [
-        widgets.Stack(
-            [run_picture(figure, runs[rate, alpha]) for alpha in alphas],
-            selected_index=alphas.index(base.alpha),
-        )
-        for rate in learning_rates
-    ]
-    grid = widgets.Stack(rows, selected_index=learning_rates.index(base.learning_rate))
-    rate_slider = _selection_slider("learning rate", learning_rates, base.learning_rate)
-    alpha_slider = _selection_slider("alpha", alphas, base.alpha)
-    widgets.jslink((rate_slider, "index"), (grid, "selected_index"))
-    for row in rows:
-        widgets.jslink((alpha_slider, "index"), (row, "selected_index"))
-    return widgets.VBox([rate_slider, alpha_slider, grid])
-
-
-def learning_rate_explorer(base=Setting(), learning_rates=LEARNING_RATES):
-    """One slider over the learning rate: the run for each value, precomputed."""
-    figure = RunFigure()
-    pictures = [
-        run_picture(figure, train(replace(base, learning_rate=rate)))
-        for rate in learning_rates
-    ]
-    return picture_slider("learning rate", learning_rates, pictures, base.learning_rate)
-
-
 def leaky_relu_picture(alpha, dpi=70):
     """Leaky ReLU and its derivative for one ``alpha``, beside plain ReLU, as PNG bytes."""
-    figure = Figure(figsize=(6.6, 2.7), dpi=dpi)
+    figure = Figure(figsize=(6.6, 2.7), dpi=dpi, layout="none")
     FigureCanvasAgg(figure)
     figure.subplots_adjust(left=0.09, right=0.98, bottom=0.18, top=0.8, wspace=0.3)
     function_axes, derivative_axes = figure.subplots(1, 2)
@@ -347,64 +289,285 @@ def leaky_relu_picture(alpha, dpi=70):
     for ax in (function_axes, derivative_axes):
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    headline = (
-        "plain ReLU, flat for z <= 0"
-        if alpha == 0
-        else f"for z <= 0 the slope is {alpha:g}, not 0"
-    )
-    figure.suptitle(f"alpha = {alpha:g}: {headline}", fontsize=12)
+    figure.suptitle(f"alpha = {alpha:g}: {leaky_relu_headline(alpha)}", fontsize=12)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return png_bytes(Image.open(buffer).convert("RGB"), WEB_COLOURS)
 
 
-def leaky_relu_explorer(alphas=ALPHAS, value=mlp_core.ALPHA):
-    """An alpha slider over pictures of Leaky ReLU and its derivative, precomputed."""
-    pictures = [
-        picture(
-            leaky_relu_picture(alpha),
-            f"Leaky ReLU with alpha {alpha:g} beside ReLU, and its derivative: 1 for z > 0, {alpha:g} for z <= 0.",
-        )
-        for alpha in alphas
-    ]
-    return picture_slider("alpha", alphas, pictures, value)
+def leaky_relu_headline(alpha):
+    """What the slope alpha makes of ReLU, in a few words."""
+    if alpha == 0:
+        return "plain ReLU, flat for z <= 0"
+    return f"for z <= 0 the slope is {alpha:g}, not 0"
 
 
-def watch_it_learn(setting=Setting(), every=5):
-    """A play control that scrubs through the epochs of one run: the loss so far and the fit then.
+# ---------------------------------------------------------------------------------------------
+# In the browser: the live figures of book/js (chapters 4, 8, 9 and 11). Each output carries the
+# engine's modules inline and starts them itself (book/js/inline_loader.js), so it trains in the
+# reader's browser on the website and in a trusted notebook in JupyterLab alike; without
+# JavaScript (or in an untrusted notebook) it shows a picture and says what is missing.
 
-    The frames are drawn in advance (one every ``every`` epochs), so it plays without a kernel.
+JS = Path(__file__).with_name("js")
+NO_SCRIPT = (
+    "{what}: the live version, which {does}, needs JavaScript, which is not running here "
+    "(in Jupyter, trust the notebook or run this cell)."
+)
+CONTROLS = ("rate", "alpha", "layers", "seed", "epochs", "buttons", "points")
+PANELS = ("fit", "loss", "units", "network")
+
+
+class LiveFigure(HTML):
+    """A live figure as a cell's output: its HTML, and a short stable text for plain front ends."""
+
+    def __init__(self, html_text, summary):
+        self.summary = summary
+        super().__init__(html_text)
+
+    def __repr__(self):
+        return self.summary
+
+
+def module_sources(entry, folder=JS):
+    """{file name: source} of the module ``entry`` of ``folder`` and of every module it imports,
+    directly or not (``import ... from "./name.js"``)."""
+    sources, waiting = {}, [entry]
+    while waiting:
+        name = waiting.pop()
+        if name not in sources:
+            sources[name] = (folder / name).read_text(encoding="utf-8")
+            waiting += re.findall(r'from\s+"\./([\w.]+)"', sources[name])
+    return dict(sorted(sources.items()))
+
+
+def live_html(module, options, fallback, folder=JS):
+    """The HTML of one live figure: ``module``'s ``mount(root, options)`` once scripts run,
+    ``fallback`` (HTML) until then or without them. The same string on every call."""
+    config = json.dumps({"module": module, "options": options}, sort_keys=True)
+    # In a <script> element "</script" would end it: "<" is written as JSON's "\u003c".
+    modules = json.dumps(module_sources(module, folder), ensure_ascii=False)
+    modules = modules.replace("<", "\\u003c")
+    css = (folder / "live.css").read_text(encoding="utf-8")
+    loader = (folder / "inline_loader.js").read_text(encoding="utf-8")
+    return (
+        f'<div class="bfs-root tex2jax_ignore mathjax_ignore" data-bfs-live="{html.escape(config)}">'
+        f"<style>{css}</style>"
+        f'<div class="bfs-fallback">{fallback}</div>'
+        f'<script type="application/json" data-bfs-modules>{modules}</script>'
+        f'<script type="module">{loader}</script>'
+        "</div>"
+    )
+
+
+def fallback_picture(png, alt, what, does):
+    """A picture for readers without JavaScript, and the sentence saying what they miss."""
+    source = base64.b64encode(png).decode("ascii")
+    sentence = NO_SCRIPT.format(what=what, does=does)
+    return (
+        f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt)}" '
+        'style="max-width:100%;height:auto">'
+        f"<p>{html.escape(sentence)}</p>"
+    )
+
+
+@contextmanager
+def book_style():
+    """matplotlib's defaults and the book's style, whatever a notebook set before: a picture
+    drawn inside is the same in every notebook and in a test."""
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        use_book_style()
+        yield
+
+
+def setting_options(setting):
+    """A Setting as the page's modules name it (book/js/playground_state.js)."""
+    return {
+        "learningRate": setting.learning_rate,
+        "alpha": setting.alpha,
+        "layerSizes": list(setting.layer_sizes),
+        "seed": setting.seed,
+        "epochs": setting.epochs,
+    }
+
+
+def browser_playground(setting=Setting(), controls=CONTROLS, panels=PANELS, url=False):
+    """The playground that trains in the reader's browser, with the book's maths (book/js).
+
+    Parameters
+    ----------
+    setting : Setting
+        What the page starts from; the data are the book's three points.
+    controls : sequence of str
+        Which controls to show, from CONTROLS.
+    panels : sequence of str
+        Which pictures to show: from PANELS, or ``("activation",)`` for Leaky ReLU alone.
+    url : bool
+        Keep the setting in the page's address (one figure per page may).
+
+    Returns
+    -------
+    LiveFigure, whose fallback is the picture of ``setting``'s run (or of Leaky ReLU).
     """
-    frames, figure = [], RunFigure()
-    network = mlp_core.NeuralNetwork(
-        list(setting.layer_sizes), alpha=setting.alpha, seed=setting.seed
-    )
-    losses = np.empty(0)
-    for epoch in range(0, setting.epochs + 1, every):
-        loss_now = mlp_core.mse_loss(
-            mlp_core.Y_TRAIN, network.predict(mlp_core.X_TRAIN)
+    unknown = set(controls) - set(CONTROLS) or set(panels) - {*PANELS, "activation"}
+    if unknown:
+        raise ValueError(
+            f"controls must come from {CONTROLS} and panels from {(*PANELS, 'activation')}; "
+            f"got {sorted(unknown)}."
         )
-        snapshot = Run(setting, np.append(losses, loss_now), network)
-        png = png_bytes(figure.render(snapshot), WEB_COLOURS)
-        alt = f"After {epoch} epochs of {setting.describe()}: loss {loss_now:.4f}."
-        frames.append(picture(png, alt))
-        losses = np.append(
-            losses,
-            network.train(
-                mlp_core.X_TRAIN, mlp_core.Y_TRAIN, every, setting.learning_rate
-            ),
+    if tuple(panels) == ("activation",):
+        with book_style():
+            png = leaky_relu_picture(setting.alpha, dpi=100)
+        alt = (
+            f"Leaky ReLU with alpha {setting.alpha:g} beside ReLU, and its derivative."
         )
-    stack = widgets.Stack(frames, selected_index=0)
-    last = len(frames) - 1
-    play = widgets.Play(
-        value=0, min=0, max=last, step=1, interval=400, description="play"
+        fallback = fallback_picture(
+            png,
+            alt,
+            "Leaky ReLU for alpha " + f"{setting.alpha:g}",
+            "redraws for any alpha",
+        )
+        summary = f"Leaky ReLU explorer (alpha {setting.alpha:g})"
+    else:
+        run = train(setting)
+        with book_style():
+            png = png_bytes(RunFigure(dpi=100).render(run), WEB_COLOURS)
+        fallback = fallback_picture(
+            png,
+            describe_run(run),
+            f"The run of {setting.describe()}",
+            "trains the network in this page as you watch",
+        )
+        summary = f"Playground ({setting.describe()}: {run.headline()})"
+    options = {
+        "controls": list(controls),
+        "panels": list(panels),
+        "setting": setting_options(setting),
+        "url": url,
+    }
+    return LiveFigure(live_html("playground.js", options, fallback), summary)
+
+
+# ---------------------------------------------------------------------------------------------
+# The backward pass, step by step (chapter 8): the same steps as book/js/backprop_steps.js.
+
+
+def backprop_steps(network, x, y):
+    """Every step of one forward and backward pass of ``network`` on the sample (x, y).
+
+    The steps of book/js/backprop_steps.js, computed with mlp_core: the forward values from
+    ``forward_pass``, the gradients from ``backward_pass``, the errors in between by chapter 8's
+    equations. tests/test_backprop_steps.py checks that the two lists are equal.
+
+    Returns
+    -------
+    list of dict with ``title`` (str), ``equations`` (keys of EQUATION_TEXT, written for layer
+    ``l``), ``values`` (list of (name, ndarray of shape (n_l, 1) or that of a weight)), ``phase``
+    and ``layer`` (whose units the step fills in).
+    """
+    X, Y = np.array([[x]], dtype=float), np.array([[y]], dtype=float)
+    L = len(network.weights)
+    activations, zs = network.forward_pass(X)
+    dW, dB = network.backward_pass(activations, zs, Y)
+    loss = mlp_core.mse_loss(Y, activations[L])
+    steps = [
+        _step("start", 0, 0, f"The sample: x = {x:g}, target y = {y:g}", [], A0=X, Y=Y)
+    ]
+    for l in range(1, L + 1):
+        if l < L:
+            values = {f"Z[{l}]": zs[l - 1], f"A[{l}]": activations[l]}
+            steps.append(
+                _step("forward", l, l, f"Layer {l}, forward", ["linear", "activation"])
+            )
+        else:
+            values = {f"Z[{l}]": zs[l - 1]}
+            steps.append(
+                _step("forward", l, l, f"Layer {l}, the output", ["linear", "output"])
+            )
+        steps[-1]["values"] = list(values.items())
+    steps.append(_step("loss", L, L, "The loss", ["loss"], loss=np.array([[loss]])))
+    dZ = activations[L] - Y
+    steps.append(_step("backward", L, L, "The output error", ["outputDelta"]))
+    steps[-1]["values"] = [(f"dZ[{L}]", dZ)]
+    for l in range(L, 0, -1):
+        steps.append(_step("gradients", l, l, f"Layer {l}'s gradients", ["dW", "db"]))
+        steps[-1]["values"] = [(f"dW[{l}]", dW[l - 1]), (f"db[{l}]", dB[l - 1])]
+        if l > 1:
+            dA = network.weights[l - 1].T @ dZ
+            steps.append(_step("backward", l - 1, l, f"Back through W[{l}]", ["dA"]))
+            steps[-1]["values"] = [(f"dA[{l - 1}]", dA)]
+            slope = mlp_core.leaky_relu_derivative(zs[l - 2], network.alpha)
+            dZ = dA * slope
+            title = f"Back through layer {l - 1}'s Leaky ReLU"
+            steps.append(_step("backward", l - 1, l, title, ["dZ"]))
+            steps[-1]["values"] = [(f"f'(Z[{l - 1}])", slope), (f"dZ[{l - 1}]", dZ)]
+    return steps
+
+
+def _step(phase, layer, l, title, equations, **values):
+    names = {"A0": "A[0]"}
+    return {
+        "phase": phase,
+        "layer": layer,
+        "l": l,
+        "title": title,
+        "equations": equations,
+        "values": [(names.get(k, k), v) for k, v in values.items()],
+    }
+
+
+def matrix_text(matrix):
+    """A matrix as nested lists of 4-decimal numbers, as book/js/backprop_steps.js writes it."""
+    rows = (", ".join(f"{v:.4f}" for v in row) for row in np.atleast_2d(matrix))
+    return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
+
+
+# The equations of the steps for layer l, as book/js/backprop_steps.js writes them (EQUATIONS).
+EQUATION_TEXT = {
+    "linear": "Z[l] = W[l] A[l-1] + b[l]",
+    "activation": "A[l] = f(Z[l])",
+    "output": "Y_hat = A[l] = Z[l]",
+    "loss": "loss = sum((Y - Y_hat)^2) / (2N)",
+    "outputDelta": "dZ[l] = Y_hat - Y",
+    "dW": "dW[l] = dZ[l] A[l-1]^T / N",
+    "db": "db[l] = the mean of dZ[l] over the samples",
+    "dA": "dA[l-1] = W[l]^T dZ[l]",
+    "dZ": "dZ[l-1] = dA[l-1] * f'(Z[l-1])",
+}
+
+
+def equation_text(key, l):
+    """An equation of EQUATION_TEXT written for layer l (equationText in backprop_steps.js)."""
+    text = EQUATION_TEXT[key].replace("[l-1]", f"[{l - 1}]")
+    return text.replace("[l]", f"[{l}]")
+
+
+def backprop_steps_figure(layer_sizes=(1, 4, 3, 1), seed=mlp_core.SEED, x=2.0, y=3.0):
+    """Chapter 8's figure: the steps of one backward pass, to walk through in the browser.
+
+    Without JavaScript it lists every step with its numbers, computed here with mlp_core.
+    """
+    network = mlp_core.NeuralNetwork(list(layer_sizes), seed=seed)
+    steps = backprop_steps(network, x, y)
+    items = []
+    for step in steps:
+        equations = "; ".join(
+            equation_text(key, step["l"]) for key in step["equations"]
+        )
+        values = "; ".join(f"{name} = {matrix_text(v)}" for name, v in step["values"])
+        parts = [f"<strong>{html.escape(step['title'])}</strong>"]
+        if equations:
+            parts.append(f"<code>{html.escape(equations)}</code>")
+        parts.append(html.escape(values))
+        items.append(f"<li>{': '.join(parts)}</li>")
+    sentence = NO_SCRIPT.format(
+        what="Every step at once",
+        does="shows one step at a time on a picture of the network",
     )
-    epoch_slider = widgets.IntSlider(
-        value=0, min=0, max=last, description=f"epoch / {every}"
-    )
-    widgets.jslink((play, "value"), (epoch_slider, "value"))
-    widgets.jslink((epoch_slider, "value"), (stack, "selected_index"))
-    return widgets.VBox([widgets.HBox([play, epoch_slider]), stack])
+    fallback = f"<p>{html.escape(sentence)}</p><ol>{''.join(items)}</ol>"
+    options = {"layerSizes": list(layer_sizes), "seed": seed, "x": x, "y": y}
+    summary = f"Backpropagation step by step ({len(steps)} steps)"
+    return LiveFigure(live_html("backprop_steps.js", options, fallback), summary)
 
 
 # ---------------------------------------------------------------------------------------------

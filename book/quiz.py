@@ -8,7 +8,8 @@ keyboard too, and needs no script. A small inline script (progressive enhancemen
 button that says right or wrong, and why, in an `aria-live` region: it runs on the website (no
 kernel needed, nothing loaded from elsewhere) and in Jupyter once the cell has run. In a notebook
 JupyterLab does not trust (opened, not yet run) the script and styles are stripped and the
-folds remain.
+folds remain. The style and the script are book/quiz.css and book/quiz.js, copied into each
+output when it is made.
 
 `quiz.answer_key(4)` gives the same questions as Markdown for the teacher's guide.
 
@@ -193,100 +194,14 @@ DETAILS = (
     "Show the answer and explanations</summary>"
 )
 
-# Scoped to the quiz; colours come from the page (currentColor), so light and dark themes both work.
-# Bootstrap (the website's theme) floats legends and strips fieldsets: both are set here.
-CSS = """
-.bq-quiz{margin:1rem 0;max-width:44rem;overflow-wrap:break-word}
-.bq-quiz fieldset{min-width:0;margin:0 0 1.25rem;padding:.75rem 1rem 1rem;
- border:1px solid rgba(128,128,128,.55);border-radius:.4rem}
-.bq-quiz legend{float:left;width:100%;margin:0 0 .6rem;padding:0;font-size:1em;font-weight:600;
- line-height:1.5}
-.bq-quiz legend+*{clear:left}
-.bq-quiz .bq-options label{margin:.2rem 0;padding:.3rem .5rem;border-radius:.3rem;cursor:pointer}
-.bq-quiz .bq-options label:hover{background:rgba(128,128,128,.12)}
-.bq-quiz .bq-options input{flex:none;margin:0}
-.bq-quiz .bq-value input{font:inherit;color:inherit;background:transparent;width:10rem;
- max-width:100%;padding:.2rem .4rem;border:1px solid rgba(128,128,128,.8);border-radius:.25rem}
-.bq-quiz .bq-check{font:inherit;color:inherit;background:transparent;margin:.6rem 0 0;
- padding:.25rem 1.1rem;border:1px solid currentColor;border-radius:.3rem;cursor:pointer}
-.bq-quiz .bq-check:hover{background:rgba(128,128,128,.15)}
-.bq-quiz :focus-visible{outline:2px solid currentColor;outline-offset:2px}
-.bq-quiz .bq-feedback{margin:.6rem 0 0;padding:.5rem .75rem;border-left:4px solid transparent}
-.bq-quiz .bq-feedback:empty{margin:0;padding:0;border:0}
-.bq-quiz code{color:inherit}
-.bq-quiz .bq-right .bq-feedback{border-color:#2e8540;background:rgba(46,133,64,.12)}
-.bq-quiz .bq-wrong .bq-feedback{border-color:#d4351c;background:rgba(212,53,28,.10)}
-.bq-quiz details{margin:.6rem 0 0}
-.bq-quiz details ul{margin:.3rem 0 0;padding-left:1.25rem}
-"""
 
-# Progressive enhancement: a Check button per question, and feedback in its aria-live region.
-# The feedback is copied from the question's own <details> (the `data-why` parts), so each text
-# exists once. Enhances its own quiz (and any other on the page not yet enhanced), once.
-SCRIPT = r"""
-(function () {
-  "use strict";
-  var here = document.currentScript && document.currentScript.closest(".bq-quiz");
-  function toNumber(text) {
-    var t = text.replace(/\u2212/g, "-").replace(/\s+/g, "");
-    if (t.indexOf(",") >= 0 && t.indexOf(".") < 0) t = t.replace(",", ".");
-    var n = "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?";
-    var m = t.match(new RegExp("^(" + n + ")(?:/(" + n + "))?$", "i"));
-    if (!m) return NaN;
-    return m[2] === undefined ? parseFloat(m[1]) : parseFloat(m[1]) / parseFloat(m[2]);
-  }
-  function why(q, key) {
-    var part = q.querySelector('[data-why="' + key + '"]');
-    return part ? part.innerHTML : "";
-  }
-  function say(q, right, message) {
-    var box = q.querySelector(".bq-feedback");
-    q.classList.toggle("bq-right", right === true);
-    q.classList.toggle("bq-wrong", right === false);
-    var verdict = right === true ? "<strong>Right.</strong> " :
-                  right === false ? "<strong>Not quite.</strong> " : "";
-    box.innerHTML = "";  // emptied first, so that a repeated message is announced again
-    setTimeout(function () { box.innerHTML = verdict + message; }, 60);
-  }
-  function check(q) {
-    if (q.dataset.kind === "choice") {
-      var picked = q.querySelector("input:checked");
-      if (!picked) return say(q, null, "Choose one of the answers first.");
-      return say(q, picked.dataset.correct === "true", why(q, picked.value));
-    }
-    var value = toNumber(q.querySelector("input").value);
-    if (isNaN(value)) return say(q, null, "Type a number, such as 0.25, \u22121.5 or 1/4.");
-    var tolerance = parseFloat(q.dataset.tolerance) * (1 + 1e-9);
-    if (Math.abs(value - parseFloat(q.dataset.answer)) <= tolerance) return say(q, true, why(q, "right"));
-    var slips = q.querySelectorAll("[data-value]");
-    for (var i = 0; i < slips.length; i++) {
-      if (Math.abs(value - parseFloat(slips[i].dataset.value)) <= tolerance)
-        return say(q, false, slips[i].innerHTML);
-    }
-    say(q, false, why(q, "other"));
-  }
-  function enhance(quiz) {
-    if (!quiz || quiz.dataset.ready) return;
-    quiz.dataset.ready = "true";
-    var intro = quiz.querySelector(".bq-intro");
-    if (intro) intro.textContent = intro.dataset.withScript;
-    quiz.querySelectorAll("[data-quiz-question]").forEach(function (q) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "bq-check";
-      button.textContent = "Check";
-      button.addEventListener("click", function () { check(q); });
-      q.insertBefore(button, q.querySelector(".bq-feedback"));
-      var field = q.querySelector('input[type="text"]');
-      if (field) field.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") { event.preventDefault(); check(q); }
-      });
-    });
-  }
-  enhance(here);
-  document.querySelectorAll(".bq-quiz").forEach(enhance);
-})();
-"""
+def _asset(name):
+    """The quiz's style or script, book/quiz.css or book/quiz.js, without its first comment (which
+    is for whoever edits the file): the text each quiz output holds."""
+    text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+    if text.startswith("/*"):
+        text = text.split("*/", 1)[1]
+    return text.strip()
 
 
 def _choice_html(qid, question):
@@ -357,7 +272,7 @@ def html_of(chapter):
     )
     lines = [
         f'<div class="bq-quiz tex2jax_ignore mathjax_ignore" id="{prefix}">',
-        f"<style>{CSS.strip()}</style>",
+        f"<style>{_asset('quiz.css')}</style>",
         f'<p class="bq-intro" data-with-script="{html.escape(with_script)}">'
         f"{html.escape(without_script, quote=False)}</p>",
     ]
@@ -377,7 +292,7 @@ def html_of(chapter):
         else:
             lines += _number_html(qid, question)
         lines.append("</fieldset>")
-    lines.append(f"<script>{SCRIPT.strip()}</script>")
+    lines.append(f"<script>{_asset('quiz.js')}</script>")
     lines.append("</div>")
     return "\n".join(lines)
 

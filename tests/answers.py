@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from mlp_core import ALPHA, leaky_relu, leaky_relu_derivative
+from mlp_core import leaky_relu, leaky_relu_derivative
 
 
 def verdict(check, answer, capsys):
@@ -119,32 +119,66 @@ def div_backward(a, b, upstream):  # 12.2
     return upstream / b, -upstream * a / b**2
 
 
-def spreads(network, X, *, mistake=None):  # 13.2
-    """The root mean square of each layer's Z; ``mistake`` plants one of the typical errors."""
-    A, result = X, []
-    L = len(network.weights)
-    alpha = ALPHA if mistake == "default slope" else network.alpha
+def predicted_spreads(layer_sizes, weight_scale, alpha, X, *, mistake=None):  # 13.2
+    """The spread of each layer's Z by the product of the gains; ``mistake`` plants a typical error."""
+    fans_in = layer_sizes[:-1]
+    if weight_scale == "he":
+        fans = [fans_in[0]] * len(fans_in) if mistake == "one He scale" else fans_in
+        sigmas = [np.sqrt(2 / ((1 + alpha**2) * n)) for n in fans]
+    else:
+        sigmas = [weight_scale] * len(fans_in)
+    kept = {"no leak": 1.0, "half": 0.5}.get(mistake, (1 + alpha**2) / 2)
+    power = 1 if mistake == "sigma" else 2
+    mean_square = np.var(X) if mistake == "variance of X" else np.mean(X**2)
+    n_0 = 1 if mistake == "no n_0" else layer_sizes[0]
+    variance = (
+        n_0
+        * sigmas[0] ** power
+        * mean_square
+        * (kept if mistake == "leak in layer 1" else 1)
+    )
+    variances = [variance]
+    for l in range(2, len(layer_sizes)):
+        fan = layer_sizes[l] if mistake == "fan-out" else layer_sizes[l - 1]
+        variance = variance * fan * sigmas[l - 1] ** power * kept
+        variances.append(variance)
+    if mistake == "variances":
+        return variances
+    spreads = [float(np.sqrt(v)) for v in variances]
+    if mistake == "no layer 1":
+        return spreads[1:]
+    if mistake == "no output":
+        return spreads[:-1]
     if mistake == "input":
-        result.append(float(np.sqrt(np.mean(X**2))))
-    for l, (W, b) in enumerate(zip(network.weights, network.biases), start=1):
-        Z = W @ A + (0 if mistake == "no bias" else b)
-        A = leaky_relu(Z, alpha) if l < L else Z
-        measured = A if mistake == "activations" else Z
-        if mistake == "std":
-            result.append(float(Z.std()))
-        elif mistake == "mean square":
-            result.append(float(np.mean(Z**2)))
-        elif mistake == "sum":
-            result.append(float(np.sqrt(np.sum(Z**2))))
-        elif mistake == "axis 0":
-            result.append(np.sqrt(np.mean(Z**2, axis=0)))
-        elif mistake == "axis 1":
-            result.append(np.sqrt(np.mean(Z**2, axis=1)))
-        else:
-            result.append(float(np.sqrt(np.mean(measured**2))))
-    return result[:-1] if mistake == "no output" else result
+        return [float(np.sqrt(np.mean(X**2)))] + spreads
+    return spreads
 
 
-def softmax(Z):  # 14.2
-    exps = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return exps / exps.sum(axis=0, keepdims=True)
+def loss_from_logits(Z, Y, *, mistake=None):  # 14.2
+    """The mean cross-entropy of softmax(Z) against Y, by log-sum-exp; ``mistake`` plants an error."""
+    with np.errstate(all="ignore"):
+        if mistake in ("no shift", "log of softmax", "clamped"):
+            exps = np.exp(Z) if mistake == "no shift" else np.exp(Z - Z.max(axis=0))
+            if mistake == "no shift":
+                return float(
+                    np.mean(np.sum(Y * (np.log(exps.sum(axis=0)) - Z), axis=0))
+                )
+            P = exps / exps.sum(axis=0)
+            if mistake == "clamped":
+                P = np.maximum(P, np.finfo(float).tiny)
+            return float(-np.mean(np.sum(Y * np.log(P), axis=0)))
+        axis = 1 if mistake == "by row" else 0
+        m = Z.max() if mistake == "one maximum" else Z.max(axis=axis, keepdims=True)
+        log_sum_exp = np.log(np.sum(np.exp(Z - m), axis=axis, keepdims=True))
+        if mistake != "maximum not added back":
+            log_sum_exp = log_sum_exp + m
+        per_sample = np.sum(Y * (log_sum_exp - Z), axis=0)
+    if mistake == "per sample":
+        return per_sample
+    if mistake == "sum":
+        return float(per_sample.sum())
+    if mistake == "sign":
+        return -float(per_sample.mean())
+    if mistake == "log10":
+        return float(per_sample.mean() / np.log(10))
+    return float(per_sample.mean())

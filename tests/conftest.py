@@ -10,6 +10,7 @@ import copy
 import fcntl
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import chromium
 import executions
 import fresh_environment
 import mlp_core
@@ -32,16 +34,20 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none)."""
+    """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
+    every test that uses the released nbgrader course `course` (`make check` leaves both out)."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        if "released_course" in fixtures:
+            item.add_marker(pytest.mark.course)
 
 
 @functools.cache
 def browser_missing():
     """Why the browser tests cannot run here (a sentence), or None; looked up once per run."""
-    return site_checks.missing_browser()
+    return chromium.missing_browser()
 
 
 def pytest_runtest_setup(item):
@@ -67,7 +73,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = site_checks.launch(playwright, site_checks.find_chromium())
+        browser = chromium.launch(playwright)
         yield browser
         browser.close()
 
@@ -142,8 +148,15 @@ def build_site():
         text=True,
     )
     if build.returncode != 0:
+        log = build.stdout + build.stderr
+        # Sphinx's warnings and errors, not the kernels' chatter around them.
+        problems = [
+            line
+            for line in log.splitlines()
+            if re.search(r"WARNING:|ERROR|Error", line)
+        ]
         pytest.fail(
-            "the book did not build:\n" + (build.stdout + build.stderr)[-3000:],
+            "the book did not build:\n" + "\n".join(problems or [log[-3000:]]),
             pytrace=False,
         )
     executed = ROOT / "_build" / "jupyter_execute" / "book"

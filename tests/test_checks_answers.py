@@ -7,6 +7,9 @@ the specific hints the issue asks for (summed db, sign error, plain ReLU, ignore
 
 import numpy as np
 import pytest
+
+import checks
+import mlp_core
 from answers import (
     backward,
     centred,
@@ -15,17 +18,14 @@ from answers import (
     forward,
     gradient_step,
     layer_shapes,
+    loss_from_logits,
     mse,
     not_yet,
     parameter_count,
-    softmax,
-    spreads,
+    predicted_spreads,
     train,
     verdict,
 )
-
-import checks
-import mlp_core
 
 
 def as_lists(value):
@@ -60,8 +60,6 @@ RAISING_LINE = raising.__code__.co_firstlineno + 2
 
 # One row per check: its right answer, what a list answer gets (None: it passes), a wrong shape
 # and what is said about it, and a NaN answer (None where the answer is a shape, not numbers).
-def spreads_list(network, X):
-    return [float(s) for s in spreads(network, X)]
 
 
 CHECKS = {
@@ -148,17 +146,23 @@ CHECKS = {
         nan=True,
     ),
     "13.2": dict(
-        check=checks.check_layer_spreads,
-        right=spreads_list,
+        check=checks.check_mixed_width_spreads,
+        right=predicted_spreads,
         lists=None,
-        shape=(lambda n, X: spreads(n, X)[:1], "returns 1 spreads; expected 3"),
+        shape=(
+            lambda *args: predicted_spreads(*args)[:1],
+            "returns 1 spreads; expected 5",
+        ),
         nan=True,
     ),
     "14.2": dict(
-        check=checks.check_softmax,
-        right=softmax,
-        lists="return a numpy array of shape (4, 6)",
-        shape=(lambda Z: softmax(Z).T, "(transposed?)"),
+        check=checks.check_cross_entropy_from_logits,
+        right=loss_from_logits,
+        lists="return one number, the mean loss",
+        shape=(
+            lambda Z, Y: loss_from_logits(Z, Y, mistake="per sample"),
+            "it returns one loss per sample; return their mean",
+        ),
         nan=True,
     ),
 }
@@ -243,7 +247,9 @@ def test_an_error_in_a_helper_of_the_same_module_names_the_helpers_line(capsys):
     def helper(Z):
         return Z / Z.shape[5]
 
-    out = not_yet(checks.check_softmax, lambda Z: helper(Z), capsys)
+    out = not_yet(
+        checks.check_cross_entropy_from_logits, lambda Z, Y: helper(Z), capsys
+    )
     line = helper.__code__.co_firstlineno + 1
     assert f"raised IndexError on line {line} of helper: `return Z / Z.shape[5]`" in out
 
@@ -312,9 +318,9 @@ BORROWED = [
         "it calls network.train: write it yourself",
     ),
     (
-        checks.check_softmax,
-        lambda Z: mlp_core.softmax(Z),
-        "it calls mlp_core's softmax: write it yourself",
+        checks.check_cross_entropy_from_logits,
+        lambda Z, Y: mlp_core.cross_entropy_loss(Y, mlp_core.softmax(Z)),
+        "write it yourself, from the logits",
     ),
 ]
 
@@ -461,10 +467,14 @@ def test_numbers_of_other_types_still_pass(capsys):
     )[0]
     assert verdict(checks.check_mse, lambda Y, P: np.array(mse(Y, P)), capsys)[0]
     assert verdict(
-        checks.check_layer_spreads, lambda n, X: tuple(spreads(n, X)), capsys
+        checks.check_mixed_width_spreads,
+        lambda *args: tuple(predicted_spreads(*args)),
+        capsys,
     )[0]
     assert verdict(
-        checks.check_layer_spreads, lambda n, X: np.array(spreads(n, X)), capsys
+        checks.check_mixed_width_spreads,
+        lambda *args: np.array(predicted_spreads(*args)),
+        capsys,
     )[0]
     assert verdict(
         checks.check_div_backward, lambda a, b, u: list(div_backward(a, b, u)), capsys

@@ -8,19 +8,18 @@ does for every record, in tests/test_checks_runner.py.
 
 import numpy as np
 import pytest
-from answers import (
-    backward,
-    forward,
-    not_yet,
-    softmax,
-    spreads,
-    train,
-)
 
 import checks
 import mlp_core
+from answers import (
+    backward,
+    forward,
+    loss_from_logits,
+    not_yet,
+    predicted_spreads,
+    train,
+)
 from mlp_core import leaky_relu
-from mlp_core import softmax as library_softmax
 
 
 def bent_output(weights, biases, X, alpha):
@@ -31,46 +30,29 @@ def bent_output(weights, biases, X, alpha):
     return A
 
 
-def transposed_spreads(network, X):
-    A, result = X, []
-    for W, b in zip(network.weights, network.biases):
-        Z = W.T @ A + b
-        result.append(float(np.sqrt(np.mean(Z**2))))
-        A = leaky_relu(Z, network.alpha)
-    return result
+def spreads_with_mistake(mistake):
+    return lambda *args: predicted_spreads(*args, mistake=mistake)
 
 
-def spreads_through_forward_pass(network, X):
-    _, zs = network.forward_pass(X)
-    return [float(np.sqrt(np.mean(Z**2))) for Z in zs]
+def loss_with_mistake(mistake):
+    return lambda Z, Y: loss_from_logits(Z, Y, mistake=mistake)
 
 
-def spreads_after_predict(network, X):
-    network.predict(X)
-    return spreads(network, X)
-
-
-def softmax_in_place(Z):
-    Z -= Z.max(axis=0, keepdims=True)
-    np.exp(Z, out=Z)
-    Z /= Z.sum(axis=0, keepdims=True)
-    return Z
-
-
-def softmax_through_an_import(Z):
+def loss_through_an_import(Z, Y):
     import mlp_core as core
 
-    return core.softmax(Z)
+    return core.cross_entropy_loss(Y, core.softmax(Z))
+
+
+def loss_in_place(Z, Y):
+    Z -= Z.max(axis=0, keepdims=True)
+    return loss_from_logits(Z, Y)
 
 
 def exps(Z, shift):
     """``np.exp(Z - shift)`` without numpy's overflow warning (the slips below overflow)."""
     with np.errstate(all="ignore"):
         return np.exp(Z - shift)
-
-
-def mistaken_spreads(mistake):
-    return lambda network, X: spreads(network, X, mistake=mistake)
 
 
 SLIPS = [
@@ -125,39 +107,39 @@ SLIPS = [
     (checks.check_div_backward, lambda a, b, u: (u / b, -u * a.item() / b**2), "raised ValueError"),
     (checks.check_div_backward, lambda a, b, u: (np.divide(u, b, out=u), -u * a / b)[:2], "changed an array it was given"),
     # 13.2
-    (checks.check_layer_spreads, mistaken_spreads("no output"), "stops before the output layer"),
-    (checks.check_layer_spreads, mistaken_spreads("input"), "spread of the input X, which is not a layer"),
-    (checks.check_layer_spreads, mistaken_spreads("std"), "subtracts each layer's mean (np.std)"),
-    (checks.check_layer_spreads, mistaken_spreads("mean square"), "these are mean squares: take the square root"),
-    (checks.check_layer_spreads, mistaken_spreads("sum"), "it sums the squares"),
-    (checks.check_layer_spreads, mistaken_spreads("activations"), "hidden layers' activations A = f(Z)"),
-    (checks.check_layer_spreads, mistaken_spreads("default slope"), "use network.alpha"),
-    (checks.check_layer_spreads, mistaken_spreads("no bias"), "leaves out the biases"),
-    (checks.check_layer_spreads, mistaken_spreads("axis 0"), "axis=0 averages over the units only"),
-    (checks.check_layer_spreads, mistaken_spreads("axis 1"), "axis=1 averages over the samples only"),
-    (checks.check_layer_spreads, spreads_through_forward_pass, "it calls network.forward_pass"),
-    (checks.check_layer_spreads, spreads_after_predict, "it calls network.predict"),
-    (checks.check_layer_spreads, transposed_spreads, "is a matrix transposed?"),
-    (checks.check_layer_spreads, lambda network, X: 1.0, "returns one number"),
-    (checks.check_layer_spreads, lambda network, X: np.float64(1.0), "returns one number"),
-    (checks.check_layer_spreads, lambda network, X: np.array(2.0), "returns one number"),
-    (checks.check_layer_spreads, lambda network, X: [1.0, 2.0], "returns 2 spreads; expected 3"),
-    (checks.check_layer_spreads, lambda network, X: spreads(network, X)[::-1], "the spread of layer 1 is"),
-    (checks.check_layer_spreads, lambda network, X: "spreads", "returns str"),
-    (checks.check_layer_spreads, lambda network, X: (s for s in spreads(network, X)), "returns generator"),
-    (checks.check_layer_spreads, lambda network, X: ["a", "b", "c"], "entry 1 is 'a', not a number"),
-    (checks.check_layer_spreads, lambda network, X: [np.nan, 1.0, 1.0], "entry 1 is NaN"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("no layer 1"), "it starts at layer 2"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("no output"), "stops before the output layer"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("input"), "spread of the input X, which is not a layer"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("fan-out"), "the forward gain has the fan-in n_(l-1)"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("no leak"), "leave out what Leaky ReLU lets through"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("half"), "use 1/2 for what Leaky ReLU keeps"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("leak in layer 1"), "layer 1 gets Leaky ReLU's factor too"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("sigma"), "it uses sigma where the variance of a weight"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("variances"), "these are variances: take the square root"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("one He scale"), "the He scale of the first fan-in"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("variance of X"), "the variance of X about its mean"),
+    (checks.check_mixed_width_spreads, spreads_with_mistake("no n_0"), "layer 1 leaves out n_0"),
+    (checks.check_mixed_width_spreads, lambda *args: [s * 1.01 for s in predicted_spreads(*args)], "the spread of layer 1 is"),
+    (checks.check_mixed_width_spreads, lambda *args: 1.0, "returns one number"),
+    (checks.check_mixed_width_spreads, lambda *args: "spreads", "returns a str"),
+    (checks.check_mixed_width_spreads, lambda *args: ["a", "b", "c"], "entry 1 is 'a', not a number"),
+    (checks.check_mixed_width_spreads, lambda *args: [np.nan] * 5, "entry 1 is NaN"),
+    (checks.check_mixed_width_spreads, lambda *args: [np.ones(2)] * 5, "entry 1 has 2 numbers"),
     # 14.2
-    (checks.check_softmax, softmax_through_an_import, "it calls mlp_core's softmax: write it yourself"),
-    (checks.check_softmax, lambda Z: library_softmax(Z), "it calls mlp_core's softmax: write it yourself"),
-    (checks.check_softmax, lambda Z: exps(Z, 0) / exps(Z, 0).sum(axis=0, keepdims=True), "plus 1000 it gives infinity or NaN because np.exp overflows"),
-    (checks.check_softmax, lambda Z: exps(Z, Z.max()) / exps(Z, Z.max()).sum(axis=0, keepdims=True), "largest entry of the whole array"),
-    (checks.check_softmax, lambda Z: exps(Z, Z.max(axis=1, keepdims=True)) / exps(Z, Z.max(axis=1, keepdims=True)).sum(axis=0), "each row's largest entry"),
-    (checks.check_softmax, lambda Z: softmax(Z.T).T, "each row sums to 1 instead of each column"),
-    (checks.check_softmax, lambda Z: np.exp(Z - Z.max(axis=0)) / np.exp(Z - Z.max(axis=0)).sum(), "sum of the whole array"),
-    (checks.check_softmax, softmax_in_place, "changed the array Z"),
-    (checks.check_softmax, lambda Z: softmax(Z).T, "(transposed?)"),
-    (checks.check_softmax, lambda Z: exps(Z, Z.max(axis=0)) / exps(Z, 0).sum(axis=1), "raised ValueError"),
+    (checks.check_cross_entropy_from_logits, loss_through_an_import, "it calls mlp_core's softmax: write it yourself"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("no shift"), "plus 1000 it gives nan: np.exp overflows"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("one maximum"), "the largest entry of the whole array"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("log of softmax"), "e^-800, underflows to 0 before its logarithm"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("clamped"), "it gives 354.262, the loss of clamped probabilities"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("maximum not added back"), "forgets to add the largest entry back"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("per sample"), "it returns one loss per sample"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("sum"), "sums the losses over the samples"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("sign"), "it has the wrong sign"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("log10"), "logarithm to base 10"),
+    (checks.check_cross_entropy_from_logits, loss_with_mistake("by row"), "sums the exponentials over each row"),
+    (checks.check_cross_entropy_from_logits, lambda Z, Y: loss_from_logits(Z, Y) + 1e-3, "the loss differs from the log-sum-exp reference"),
+    (checks.check_cross_entropy_from_logits, loss_in_place, "it changed its argument Z in place"),
+    (checks.check_cross_entropy_from_logits, lambda Z, Y: loss_from_logits(Z, Y.T), "raised ValueError"),
 ]  # fmt: skip
 
 
@@ -187,13 +169,9 @@ def test_a_global_read_is_named_after_the_hint(capsys):
 
 
 def test_a_slip_on_one_case_only_is_named_with_that_case(capsys):
-
-    def by_row_on_squares(Z):
-        shift = (
-            Z.max(axis=1, keepdims=True) if Z.shape[0] == Z.shape[1] else Z.max(axis=0)
-        )
-        return exps(Z, shift) / exps(Z, shift).sum(axis=0)
-
-    assert "square (5, 5) array" in not_yet(
-        checks.check_softmax, by_row_on_squares, capsys
+    """A clamped loss is right wherever the probabilities are representable: only the confidently
+    wrong column tells."""
+    out = not_yet(
+        checks.check_cross_entropy_from_logits, loss_with_mistake("clamped"), capsys
     )
+    assert "for a confidently wrong column, z = (0, 800) with class 0 it gives" in out

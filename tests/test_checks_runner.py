@@ -8,13 +8,13 @@ import inspect
 import re
 from pathlib import Path
 
-import answers
 import nbformat
 import numpy as np
 import pytest
-from answers import not_yet, verdict
 
+import answers
 import checks
+from answers import not_yet, verdict
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 
@@ -116,8 +116,10 @@ IN_PLACE = [
     (checks.check_backward_pass, answers.backward, 3, "it changed its argument Y in place"),
     (checks.check_training_loop, answers.train, 1, "it changed its argument X in place"),
     (checks.check_div_backward, answers.div_backward, 2, "it changed an array it was given"),
-    (checks.check_layer_spreads, answers.spreads, 0, "it changed its argument network in place"),
-    (checks.check_softmax, answers.softmax, 0, "it changed the array Z it was given"),
+    (checks.check_mixed_width_spreads, answers.predicted_spreads, 0, "it changed its argument layer_sizes in place"),
+    (checks.check_mixed_width_spreads, answers.predicted_spreads, 3, "it changed its argument X in place"),
+    (checks.check_cross_entropy_from_logits, answers.loss_from_logits, 0, "it changed its argument Z in place"),
+    (checks.check_cross_entropy_from_logits, answers.loss_from_logits, 1, "it changed its argument Y in place"),
 ]  # fmt: skip
 
 
@@ -172,7 +174,7 @@ def test_each_run_starts_from_fresh_cases_and_says_the_same(capsys):
     "check, right, looser",
     [
         (checks.check_gradient_step, answers.gradient_step, False),
-        (checks.check_softmax, answers.softmax, False),
+        (checks.check_cross_entropy_from_logits, answers.loss_from_logits, False),
         (checks.check_div_backward, answers.div_backward, True),
     ],
 )
@@ -216,7 +218,9 @@ def test_every_check_the_chapters_call_is_a_record_of_its_chapter():
         assert chapters == {int(check.number.split(".")[0])}, name
 
 
-@pytest.mark.parametrize("name", ["check_mse", "check_div_backward", "check_softmax"])
+@pytest.mark.parametrize(
+    "name", ["check_mse", "check_div_backward", "check_cross_entropy_from_logits"]
+)
 def test_something_else_than_a_function_is_told(name, capsys):
     out = not_yet(getattr(checks, name), np.zeros((2, 2)), capsys)
     assert "pass your function itself, e.g. check(my_function); got ndarray" in out

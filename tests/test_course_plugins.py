@@ -1,6 +1,6 @@
 """The course's plugins (classroom/), on their own and without running a chapter: the feedback's
 MyST and maths on every chapter, what a failed test says, the term's dates and late policy (and the
-guide's tables of them), a renamed or broken notebook at collect, the confined kernel's spec."""
+guide's tables of them are `make sync`'s: tests/test_derived_files.py), a renamed or broken notebook at collect, the confined kernel's spec."""
 
 import json
 import re
@@ -17,7 +17,6 @@ import course_tidy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
-GUIDE = ROOT / "book" / "teachers_guide.md"
 MARKDOWN = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 
 
@@ -156,17 +155,6 @@ def test_each_plan_is_due_on_sundays_and_holds_every_chapter_once():
 )
 def test_the_late_policy(late, kept):
     assert course_term.marks_kept(late) == kept
-
-
-def test_the_guide_states_the_term_plans():
-    text = GUIDE.read_text()
-    stated = text.split("<!-- term plans -->", 1)[1].split(
-        "<!-- end term plans -->", 1
-    )[0]
-    assert stated.strip() == course_term.guide_tables().strip(), (
-        "the guide's term plans are out of date: paste the output of "
-        "`.venv/bin/python classroom/course_term.py --markdown` between its markers"
-    )
 
 
 def test_collect_gives_a_renamed_notebook_its_name_and_names_a_broken_one(tmp_path):

@@ -2,10 +2,12 @@
 
 The website fills {eval}`name` in from the kernel as the build executes the chapter; JupyterLab
 (jupyterlab-myst) shows the value stored in the markdown cell's metadata (tools/store_expressions.py
-writes it). The tests here check that every quoted name has a stored value, and the tool itself on
-a small planted notebook. That every stored value is what the code computes now is checked by the
-executions `make test` does anyway: nbval's (tools/nbval_expressions.py) and the website build's
-(tests/test_same_numbers.py), so the text cannot disagree with the code in either place.
+says how; `make notebooks` stores it). The tests here check, without a kernel, that every quoted
+name has a stored value, formatted in code, and quoted where the build has run the code above it.
+That every stored value is what the code computes now is checked by the executions `make test` does
+anyway: nbval's (tools/nbval_expressions.py) and the website build's (tests/test_same_numbers.py),
+so the text cannot disagree with the code in either place. tests/test_refresh_notebooks.py shows
+that `make notebooks` stores them.
 """
 
 from pathlib import Path
@@ -22,7 +24,7 @@ QUOTING = [
     for path in NOTEBOOKS
     if store_expressions.quoting_cells(nbformat.read(path, as_version=4))
 ]
-FIX = "store them: python tools/store_expressions.py book/*.ipynb"
+FIX = "store them: make notebooks"
 
 
 def read(path):
@@ -75,79 +77,21 @@ def test_the_build_has_run_every_cell_above_a_quote(path):
     assert late == []
 
 
-# A planted case: a small notebook whose stored values go stale or missing.
-
-
-def small_notebook():
-    cells = [
-        nbformat.v4.new_code_cell('third = f"{1 / 3:.4f}"\nn = "3"'),
-        nbformat.v4.new_markdown_cell("A third is {eval}`third`, of {eval}`n`."),
-        nbformat.v4.new_code_cell('third = "changed later"'),
-        nbformat.v4.new_markdown_cell("Now {eval}`third`."),
-    ]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    return notebook
-
-
 def test_a_missing_value_is_found_without_a_kernel():
-    notebook = small_notebook()
-    notebook.cells[1].metadata["user_expressions"] = [
-        {
-            "expression": "third",
-            "result": {
-                "status": "ok",
-                "data": {"text/plain": "'0.3333'"},
-                "metadata": {},
-            },
-        }
-    ]
+    third = {"status": "ok", "data": {"text/plain": "'0.3333'"}, "metadata": {}}
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('third = f"{1 / 3:.4f}"\nn = "3"'),
+            nbformat.v4.new_markdown_cell(
+                "A third is {eval}`third`, of {eval}`n`.",
+                metadata={
+                    "user_expressions": [{"expression": "third", "result": third}]
+                },
+            ),
+            nbformat.v4.new_markdown_cell("Again {eval}`third`."),
+        ]
+    )
     assert store_expressions.unstored(notebook) == [
         "cell 1: n has no stored value",
-        "cell 3: third has no stored value",
+        "cell 2: third has no stored value",
     ]
-
-
-@pytest.mark.notebooks
-def test_the_check_catches_a_stale_and_a_missing_value(tmp_path):
-    path = tmp_path / "small.ipynb"
-    nbformat.write(small_notebook(), path)
-    store_expressions.store_file(path)
-    notebook = read(path)
-    # Each value as the text's cell sees it: the later change shows only below it.
-    assert [
-        {
-            name: store_expressions.shown(r)
-            for name, r in store_expressions.stored(c).items()
-        }
-        for c in notebook.cells
-    ] == [{}, {"third": "'0.3333'", "n": "'3'"}, {}, {"third": "'changed later'"}]
-    assert store_expressions.check_file(path) == []
-
-    first = notebook.cells[1].metadata["user_expressions"]
-    first[0]["result"]["data"]["text/plain"] = "'0.3334'"  # stale
-    del first[1]  # missing
-    nbformat.write(notebook, path)
-    assert store_expressions.check_file(path) == [
-        "cell 1: third is stored as '0.3334', a fresh run gives '0.3333'",
-        "cell 1: n has no stored value (a fresh run gives '3')",
-    ]
-    assert store_expressions.main(["--check", str(path)]) == 1
-
-
-@pytest.mark.notebooks
-def test_a_name_undefined_above_its_text_is_an_error(tmp_path):
-    notebook = small_notebook()
-    notebook.cells[1].source += " And {eval}`defined_below`."
-    notebook.cells.append(nbformat.v4.new_code_cell("defined_below = '1'"))
-    path = tmp_path / "undefined.ipynb"
-    nbformat.write(notebook, path)
-    with pytest.raises(ValueError, match="defined_below cannot be evaluated here"):
-        store_expressions.store_file(path)
-    assert "cell 1: defined_below cannot be evaluated there (NameError" in "\n".join(
-        store_expressions.check_file(path)
-    )

@@ -17,8 +17,8 @@ import unicodedata
 import zlib
 from pathlib import Path
 
+import chromium
 import handout
-import site_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 A4_POINTS = (595.28, 841.89)  # 210 x 297 mm
@@ -215,7 +215,7 @@ PRINT_PROBLEMS = r"""() => {
 
 
 def test_the_printout_shows_the_whole_sheet_and_nothing_else(site_dir, browser):
-    with site_checks.serve(site_dir) as base_url:
+    with chromium.serve(site_dir) as base_url:
         page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
         try:
             page.goto(base_url + PAGE_HTML, wait_until="load")

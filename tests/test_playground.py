@@ -1,9 +1,13 @@
-"""Tests of the playground's logic: what every slider calls, on the static site and in a kernel."""
+"""Tests of the playground's logic: what every control calls, in the browser and in a kernel, and
+the live figures' HTML (book/js run in it: tests/test_engine.py, tests/test_playground_site.py)."""
 
 import base64
+import html
 import io
 import itertools
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +16,8 @@ from PIL import Image
 import mlp_core
 import playground
 from playground import ALPHAS, LEARNING_RATES, Setting
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_run_is_mlp_cores_training_for_that_setting():
@@ -71,24 +77,6 @@ def test_the_grid_covers_both_sliders():
     assert mlp_core.LEARNING_RATE in LEARNING_RATES
 
 
-def test_every_grid_point_is_precomputed_and_shown_in_its_place():
-    rates, alphas = (
-        (0.001, 0.1, 1.0),
-        (0.0, 0.01),
-    )  # a small grid (with the defaults) keeps it fast
-    runs = playground.precompute_grid(learning_rates=rates, alphas=alphas)
-    assert set(runs) == set(itertools.product(rates, alphas))
-    box = playground.precomputed_playground(learning_rates=rates, alphas=alphas)
-    rate_slider, alpha_slider, grid = box.children
-    assert [value for _, value in rate_slider.options] == list(rates)
-    assert [value for _, value in alpha_slider.options] == list(alphas)
-    for rate, row in zip(rates, grid.children):
-        for alpha, cell in zip(alphas, row.children):
-            alt = re.search(r'alt="([^"]*)"', cell.value).group(1)
-            assert f"learning rate {rate:g}, alpha {alpha:g}" in alt
-            assert runs[rate, alpha].headline() in alt
-
-
 def test_the_pictures_are_small_pngs_with_alt_text():
     run = playground.train(Setting())
     png = playground.png_bytes(
@@ -98,18 +86,6 @@ def test_the_pictures_are_small_pngs_with_alt_text():
     html = playground.image_html(png, 'a "quoted" <alt>')
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in html
     assert base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1)) == png
-
-
-def test_watch_it_learn_has_a_frame_every_five_epochs():
-    box = playground.watch_it_learn(Setting(epochs=20), every=5)
-    controls, stack = box.children
-    play, slider = controls.children
-    assert len(stack.children) == 5 and play.max == slider.max == 4
-    last_alt = re.search(r'alt="([^"]*)"', stack.children[-1].value).group(1)
-    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=mlp_core.SEED)
-    network.train(mlp_core.X_TRAIN, mlp_core.Y_TRAIN, 20)
-    loss = mlp_core.mse_loss(mlp_core.Y_TRAIN, network.predict(mlp_core.X_TRAIN))
-    assert last_alt.startswith("After 20 epochs") and f"loss {loss:.4f}" in last_alt
 
 
 def test_the_live_playground_retrains_when_a_control_moves():
@@ -144,19 +120,127 @@ def test_extreme_settings_never_raise(control, value):
     assert live.view.value.startswith("<img") and "alt=" in live.view.value
 
 
-def test_the_learning_rate_explorer_shows_the_run_of_each_rate():
-    rates = (0.001, 0.1, 5.0)
-    slider, stack = playground.learning_rate_explorer(learning_rates=rates).children
-    assert [value for _, value in slider.options] == list(rates) and slider.value == 0.1
-    assert stack.selected_index == 1
-    for rate, cell in zip(rates, stack.children):
-        assert playground.train(Setting(learning_rate=rate)).headline() in cell.value
-    assert "diverged at epoch" in stack.children[-1].value
+def test_the_grid_is_every_pair_of_rate_and_alpha():
+    rates, alphas = (0.001, 0.1, 1.0), (0.0, 0.01)
+    runs = playground.precompute_grid(learning_rates=rates, alphas=alphas)
+    assert set(runs) == set(itertools.product(rates, alphas))
+    for (rate, alpha), run in runs.items():
+        assert (run.setting.learning_rate, run.setting.alpha) == (rate, alpha)
 
 
-def test_the_leaky_relu_explorer_has_a_picture_per_alpha():
-    slider, stack = playground.leaky_relu_explorer().children
-    assert [value for _, value in slider.options] == list(ALPHAS)
-    assert stack.selected_index == ALPHAS.index(mlp_core.ALPHA)
-    assert len(stack.children) == len(ALPHAS)
-    assert "alpha 0.3 beside ReLU" in stack.children[ALPHAS.index(0.3)].value
+# --- The live figures ----------------------------------------------------------------------------
+
+
+def parts(figure):
+    """(config, fallback HTML, module sources, loader) of a live figure's HTML."""
+    text = figure.data
+    config = json.loads(
+        html.unescape(re.search(r'data-bfs-live="([^"]*)"', text).group(1))
+    )
+    fallback = re.search(r'<div class="bfs-fallback">(.*?)</div><script', text, re.S)
+    modules = re.search(
+        r'<script type="application/json" data-bfs-modules>(.*?)</script>', text, re.S
+    ).group(1)
+    loader = re.search(r'<script type="module">(.*?)</script>', text, re.S).group(1)
+    return config, fallback.group(1), json.loads(modules), loader
+
+
+def test_a_live_figure_carries_the_books_modules_as_they_are():
+    figure = playground.browser_playground(url=True)
+    config, fallback, modules, loader = parts(figure)
+    js = playground.JS
+    # playground.js and what it imports, and nothing else (not chapter 8's figure).
+    names = {"playground.js", "playground_state.js", "svg_plot.js", "training_run.js"}
+    names |= {"mlp.js", "mlp_checks.js", "matrix.js", "pyformat.js", "random.js"}
+    names |= {"libm.js", "ziggurat_tables.js"}
+    assert modules == {name: (js / name).read_text() for name in names}
+    assert loader == (js / "inline_loader.js").read_text()
+    assert config == {
+        "module": "playground.js",
+        "options": {
+            "controls": list(playground.CONTROLS),
+            "panels": list(playground.PANELS),
+            "setting": {
+                "learningRate": 0.1,
+                "alpha": 0.01,
+                "layerSizes": [1, 4, 3, 1],
+                "seed": 4,
+                "epochs": 100,
+            },
+            "url": True,
+        },
+    }
+    # No "<" inside the JSON script, so nothing in a module can end it early.
+    assert "<" not in figure.data.split("data-bfs-modules>")[1].split("</script>")[0]
+    assert repr(figure) == (
+        "Playground (layers [1, 4, 3, 1], learning rate 0.1, alpha 0.01, 100 epochs, seed 4: "
+        "final loss 0.0261)"
+    )
+
+
+def test_without_javascript_a_picture_of_the_run_and_one_sentence():
+    run = playground.train(Setting(learning_rate=5.0))
+    _, fallback, _, _ = parts(playground.browser_playground(Setting(learning_rate=5.0)))
+    alt = html.unescape(re.search(r'alt="([^"]*)"', fallback).group(1))
+    assert alt == playground.describe_run(run) and "diverged at epoch" in alt
+    png = base64.b64decode(re.search(r"base64,([^\"]+)", fallback).group(1))
+    assert Image.open(io.BytesIO(png)).size == (660, 290)
+    sentences = re.findall(r"<p>(.*?)</p>", fallback)
+    assert len(sentences) == 1 and "needs JavaScript" in sentences[0]
+    assert sentences[0].count(". ") == 0 and sentences[0].endswith(".")
+
+
+def test_the_step_figure_lists_every_step_without_javascript():
+    figure = playground.backprop_steps_figure()
+    config, fallback, _, _ = parts(figure)
+    assert config == {
+        "module": "backprop_steps.js",
+        "options": {"layerSizes": [1, 4, 3, 1], "seed": 4, "x": 2.0, "y": 3.0},
+    }
+    network = mlp_core.NeuralNetwork([1, 4, 3, 1], seed=mlp_core.SEED)
+    activations, zs = network.forward_pass(np.array([[2.0]]))
+    dW, _ = network.backward_pass(activations, zs, np.array([[3.0]]))
+    assert fallback.count("<li>") == 13
+    assert f"dW[1] = {playground.matrix_text(dW[0])}" in fallback
+    assert f"Z[3] = [[{zs[2][0, 0]:.4f}]]" in fallback
+
+
+def test_unknown_controls_and_panels_are_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="controls must come from"):
+        playground.browser_playground(controls=["speed"])
+    with pytest.raises(ValueError, match="got \\['pictures'\\]"):
+        playground.browser_playground(panels=["fit", "pictures"])
+
+
+LIVE_CELLS = [
+    ("04_leaky_relu.ipynb", "browser_playground"),
+    ("08_backpropagation.ipynb", "backprop_steps_figure"),
+    ("09_training.ipynb", "browser_playground"),
+    ("11_playground.ipynb", "browser_playground"),
+]
+
+
+@pytest.mark.parametrize("chapter, function", LIVE_CELLS)
+def test_the_stored_live_figures_are_current(chapter, function):
+    """JupyterLab shows a trusted notebook's stored output without running it: that output must be
+    what the cell gives now (book/js and book/playground.py as they are). nbval does not compare
+    these cells (their tag is nbval-ignore-output, to keep its report short)."""
+    notebook = json.loads((ROOT / "book" / chapter).read_text())
+    cells = [
+        c
+        for c in notebook["cells"]
+        if f"playground.{function}(" in "".join(c["source"])
+    ]
+    assert len(cells) == 1
+    source = "".join(cells[0]["source"])
+    *body, last = source.strip().splitlines()
+    namespace = {"playground": playground}
+    exec("\n".join(body), namespace)
+    fresh = eval(last, namespace)
+    [output] = cells[0]["outputs"]
+    stored = "".join(output["data"]["text/html"])
+    assert stored == fresh.data, (
+        f"book/{chapter}'s live figure is out of date: execute the chapter again (README, "
+        "'Numbers in the text': jupyter execute, store_expressions, clean_notebooks)"
+    )
+    assert "".join(output["data"]["text/plain"]) == repr(fresh)

@@ -1,7 +1,7 @@
 """A chapter quiz in a real browser, used with the keyboard only, as on the website.
 
 The page holds the quiz exactly as `quiz.show` outputs it (the website keeps that HTML and runs
-its inline script; no kernel is involved), served from 127.0.0.1 by tools/site_checks.py. A
+its inline script; no kernel is involved), served from 127.0.0.1 by _ext/chromium.py. A
 reader tabs to a question, picks an answer with Space and the arrow keys, presses Enter on Check,
 and reads the feedback in the question's aria-live region: once wrong, once right, for a
 multiple-choice and a numeric question. The page must pass axe (every WCAG 2.x A/AA rule, light and
@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import chromium
 import lab_checks
 import quiz
 import site_checks
@@ -55,7 +56,7 @@ def quiz_url(tmp_path_factory):
     (folder / "index.html").write_text(
         PAGE.format(chapter=CHAPTER, quiz=quiz.html_of(CHAPTER)), encoding="utf-8"
     )
-    with site_checks.serve(folder) as base_url:
+    with chromium.serve(folder) as base_url:
         yield base_url + "index.html"
 
 
@@ -76,7 +77,7 @@ class Reader:
         self.page.goto(url, wait_until="load")
 
     def _route(self, route):
-        if route.request.url.startswith(f"http://{site_checks.HOST}:"):
+        if route.request.url.startswith(f"http://{chromium.HOST}:"):
             route.continue_()
         else:
             self.external.append(route.request.url)
@@ -112,7 +113,19 @@ class Reader:
         self.page.add_script_tag(path=str(site_checks.AXE_JS))
         return self.page.evaluate(site_checks.AXE, site_checks.WCAG_TAGS)
 
-    def close(self):
+    def check_says(self, question, verdict):
+        """Move from the answer to Check and press it; the feedback once it starts with
+        ``verdict``, and whether it is in a live region."""
+        self.page.keyboard.press("Tab")
+        self.page.keyboard.press("Enter")
+        box = self.page.locator(f"#{question} .bq-feedback")
+        box.filter(has_text=verdict).wait_for()
+        return self.feedback(question)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
         self.context.close()
 
 
@@ -144,8 +157,7 @@ def test_a_choice_question_answered_wrong_then_right_with_the_keyboard(
     q, qid = question(number), f"quiz-ch{CHAPTER:02d}-q{number}"
     right = [o.correct for o in q.options].index(True)
     wrong = 0 if right else 1
-    reader = Reader(browser, quiz_url)
-    try:
+    with Reader(browser, quiz_url) as reader:
         page = reader.page
         # The question is a named group of radio buttons, each named by its label.
         group = page.get_by_role(
@@ -170,15 +182,9 @@ def test_a_choice_question_answered_wrong_then_right_with_the_keyboard(
         for _ in range(right - wrong):
             page.keyboard.press("ArrowDown")
         assert group.get_by_role("radio").nth(right).is_checked()
-        page.keyboard.press("Tab")
-        page.keyboard.press("Enter")
-        page.locator(f"#{qid} .bq-feedback").filter(has_text="Right.").wait_for()
-        text, live = reader.feedback(qid)
-        assert text == "Right. " + plain(q.explanation)
-        assert live == "polite"
+        text, live = reader.check_says(qid, "Right.")
+        assert (text, live) == ("Right. " + plain(q.explanation), "polite")
         assert reader.errors == [] and reader.external == []
-    finally:
-        reader.close()
 
 
 def test_a_numeric_question_answered_wrong_then_right_with_the_keyboard(
@@ -186,8 +192,7 @@ def test_a_numeric_question_answered_wrong_then_right_with_the_keyboard(
 ):
     number = first_of("number")
     q, qid = question(number), f"quiz-ch{CHAPTER:02d}-q{number}"
-    reader = Reader(browser, quiz_url)
-    try:
+    with Reader(browser, quiz_url) as reader:
         page = reader.page
         field = page.get_by_role("textbox", name="Your answer").nth(0)
         assert field.evaluate("el => el.closest('[data-quiz-question]').id") == qid
@@ -219,23 +224,16 @@ def test_a_numeric_question_answered_wrong_then_right_with_the_keyboard(
         page.keyboard.type(
             f"{q.answer:g}".replace("-", "\u2212")
         )  # a typographic minus
-        page.keyboard.press("Tab")
-        page.keyboard.press("Enter")
-        page.locator(f"#{qid} .bq-feedback").filter(has_text="Right.").wait_for()
-        text, live = reader.feedback(qid)
-        assert text == "Right. " + plain(q.explanation)
-        assert live == "polite"
+        text, live = reader.check_says(qid, "Right.")
+        assert (text, live) == ("Right. " + plain(q.explanation), "polite")
         assert reader.errors == [] and reader.external == []
-    finally:
-        reader.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_accessible_and_fits_a_phone(browser, quiz_url, scheme):
     """axe with every WCAG 2.0-2.2 A/AA rule, with feedback of both kinds on screen and every
     answer unfolded, then the page at 375 px: nothing may stick out."""
-    reader = Reader(browser, quiz_url, color_scheme=scheme)
-    try:
+    with Reader(browser, quiz_url, color_scheme=scheme) as reader:
         page = reader.page
         for n, fieldset in enumerate(page.locator("[data-quiz-question]").all()):
             right = n % 2 == 0  # every other answer right, the others wrong
@@ -256,15 +254,12 @@ def test_accessible_and_fits_a_phone(browser, quiz_url, scheme):
         page.wait_for_timeout(200)
         assert page.evaluate(site_checks.PHONE_OVERFLOW) == []
         assert reader.errors == [] and reader.external == []
-    finally:
-        reader.close()
 
 
 def test_without_javascript_the_answers_unfold_by_keyboard(browser, quiz_url):
     """Where no script runs (JavaScript off; JupyterLab before the cell is run) there is no Check
     button, the intro says where the answers are, and Enter on a summary unfolds one."""
-    reader = Reader(browser, quiz_url, java_script_enabled=False)
-    try:
+    with Reader(browser, quiz_url, java_script_enabled=False) as reader:
         page = reader.page
         assert page.get_by_role("button", name="Check").count() == 0
         assert "unfolds the right answer" in page.locator(".bq-intro").inner_text()
@@ -275,8 +270,6 @@ def test_without_javascript_the_answers_unfold_by_keyboard(browser, quiz_url):
         page.keyboard.press("Enter")
         assert answer.evaluate("el => el.open")
         assert plain(q.explanation) in one_line(answer.inner_text())
-    finally:
-        reader.close()
 
 
 # --- In JupyterLab ---------------------------------------------------------------------------------

@@ -2,16 +2,14 @@
 
 In the browser (marker `browser`): each problem test_site.py looks for, planted in a tiny site, is
 caught; no book build needed, every page here is a few lines of HTML in a temporary folder.
-At build time: _ext/site_fixes.py stops the build when a theme template it patched a copy of
-has changed (a unit test, no browser).
 """
 
 import base64
 from pathlib import Path
 
 import pytest
-from sphinx.errors import ExtensionError
 
+import chromium
 import site_checks
 
 # No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
@@ -97,7 +95,7 @@ def planted(tmp_path_factory, browser):
     for name, text in PLANTED.items():
         (folder / name).write_text(text)
     (folder / "dot.png").write_bytes(DOT_PNG)
-    with site_checks.serve(folder) as base_url:
+    with chromium.serve(folder) as base_url:
         reports = {}
 
         def visit(name):
@@ -225,41 +223,3 @@ def test_a_missing_icon_or_stylesheet_is_caught(planted):
     assert site_checks.broken_links(visit("broken_icon.html"), base_url, folder) == [
         f"broken link: {base_url}gone.css"
     ]
-
-
-# --- The build's own guard: a patched copy of a theme template must not go stale ------------------
-
-
-@pytest.fixture
-def site_fixes():
-    """_ext/site_fixes.py, the extension Sphinx loads by `local_extensions`."""
-    import site_fixes
-
-    return site_fixes
-
-
-def test_each_copied_template_matches_the_installed_theme(site_fixes):
-    """Fails after a theme upgrade that changed an original, as the build then does."""
-    site_fixes.check_copies(site_fixes.theme_template_dir())
-    for name in site_fixes.COPIED_TEMPLATES:
-        assert (ROOT / "_ext" / "templates" / name).is_file()
-
-
-def test_a_changed_theme_template_stops_the_build(site_fixes, tmp_path, monkeypatch):
-    for name in site_fixes.COPIED_TEMPLATES:
-        changed = tmp_path / name
-        changed.parent.mkdir(parents=True, exist_ok=True)
-        original = (site_fixes.theme_template_dir() / name).read_bytes()
-        changed.write_bytes(original + b"<!-- the next version of the theme -->\n")
-    monkeypatch.setattr(site_fixes, "theme_template_dir", lambda: tmp_path)
-    with pytest.raises(ExtensionError) as stopped:
-        site_fixes.check_copied_templates(app=None, config=None)
-    message = str(stopped.value)
-    assert "_ext/templates/static/webpack-macros.html is a patched copy" in message
-    assert str(tmp_path / "static" / "webpack-macros.html") in message
-    assert "Copy the original" in message and "COPIED_TEMPLATES" in message
-
-
-def test_a_missing_theme_template_stops_the_build(site_fixes, tmp_path):
-    with pytest.raises(ExtensionError, match="no longer the file it was copied from"):
-        site_fixes.check_copies(tmp_path)

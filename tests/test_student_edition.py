@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 import clean_notebooks
+import dependencies
 import notebook_bundle
 import student_edition
 
@@ -161,17 +162,19 @@ def test_the_reader_environment_is_the_students(edition):
 
     def pins(text):
         return {
-            notebook_bundle.normalize(line.split("==")[0]): line.split("==")[1]
+            dependencies.normalize(line.split("==")[0]): line.split("==")[1]
             for line in text.splitlines()
             if "==" in line and not line.startswith("#")
         }
 
     constraints = pins((edition / "constraints.txt").read_text())
-    zipped = pins(notebook_bundle.requirements_text())
+    zipped = pins(
+        notebook_bundle.bundle_contents()[f"{notebook_bundle.FOLDER}/requirements.txt"].decode()
+    )
     assert {k: v for k, v in constraints.items() if k != "nbgrader"} == zipped
     assert set(constraints) == set(zipped) | {"nbgrader"}
     lower = {
-        notebook_bundle.normalize(line.split(">=")[0]): line.split(">=")[1]
+        dependencies.normalize(line.split(">=")[0]): line.split(">=")[1]
         for line in (edition / "requirements.txt").read_text().splitlines()
         if ">=" in line
     }

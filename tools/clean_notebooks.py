@@ -13,7 +13,8 @@ cell's Jupyter Book tags, JupyterLab's folding (``jupyter.source_hidden`` for ``
 ``remove-input``, ``jupyter.outputs_hidden`` for ``hide-output`` and ``remove-output``, both for
 ``hide-cell`` and ``remove-cell``): code the website hides, solutions included, starts folded.
 
-Usage, from the repository root:
+`make notebooks` (tools/refresh_notebooks.py) cleans every notebook it executes; this tool alone
+is for a notebook JupyterLab saved. Usage, from the repository root:
     python tools/clean_notebooks.py book/*.ipynb          # clean in place
     python tools/clean_notebooks.py --check book/*.ipynb  # only report; exit 1 if any is dirty
 (`make lint`, `make check` and `make test` run the second.)

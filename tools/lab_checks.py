@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-HOST = "127.0.0.1"
+import chromium
+
 # Every cell in the page, not only those on screen (JupyterLab's default windowing keeps cells out
 # of the DOM until they are scrolled to).
 NOTEBOOK_SETTINGS = {"windowingMode": "none"}
@@ -52,7 +53,7 @@ KNOWN_ROLES = {
 
 def free_port():
     with socket.socket() as s:
-        s.bind((HOST, 0))
+        s.bind((chromium.HOST, 0))
         return s.getsockname()[1]
 
 
@@ -124,12 +125,12 @@ def running_lab(root_dir, startup_timeout=60):
             JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
         )
         port = free_port()
-        lab = Lab(url=f"http://{HOST}:{port}/", token=secrets.token_hex(24))
+        lab = Lab(url=f"http://{chromium.HOST}:{port}/", token=secrets.token_hex(24))
         command = [
             jupyter_executable(),
             "lab",
             "--no-browser",
-            f"--ServerApp.ip={HOST}",
+            f"--ServerApp.ip={chromium.HOST}",
             f"--port={port}",
             "--port-retries=0",
             f"--IdentityProvider.token={lab.token}",
@@ -303,7 +304,7 @@ class Reader:
         self.page.evaluate("() => window.jupyterapp.restored")
 
     def _route(self, route):
-        if urlsplit(route.request.url).hostname != HOST:
+        if urlsplit(route.request.url).hostname != chromium.HOST:
             self.external_requests.append(route.request.url)
             route.abort("blockedbyclient")
             return

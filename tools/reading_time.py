@@ -1,8 +1,10 @@
 """Measure how long each chapter takes: reading, quiz and exercises, in minutes.
 
 The teacher's guide (book/teachers_guide.md) states these numbers in a table between the markers
-<!-- reading-time table --> and <!-- end reading-time table -->; tests/test_reading_time.py checks
-that the table says exactly what this tool computes, so the two cannot drift.
+<!-- reading-time table --> and <!-- end reading-time table -->, written by `make sync` from
+`guide_table()` (tools/derived_files.toml); `make check` fails while the table is stale, so the two
+cannot drift. The guide's lesson plans quote these times by hand: tests/test_reading_time.py checks
+them.
 
 How a chapter is measured (the constants below):
 - reading: the words of prose the website shows (tools/word_count.py: markdown outside code,
@@ -18,11 +20,9 @@ Maths is not counted separately: its time is the margin of the rounding to whole
 column of each chapter is rounded up).
 
 Usage, from the repository root:
-    .venv/bin/python tools/reading_time.py            # chapters 1-14: a table and the totals
-    .venv/bin/python tools/reading_time.py --markdown # the same table as the guide prints it
+    .venv/bin/python tools/reading_time.py   # chapters 1-14: a table and the totals
 """
 
-import argparse
 import math
 import re
 import sys
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-import quiz  # book/quiz.py: book/ is on the path (see the Makefile)
+import quiz
 import word_count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,16 +153,13 @@ def markdown_rows(rows):
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--markdown", action="store_true", help="print the guide's Markdown table"
-    )
-    args = parser.parse_args(argv)
+def guide_table():
+    """The teacher's guide's table of chapters 1-14 (`make sync` writes it there)."""
+    return markdown_rows(table())
+
+
+def main():
     rows = table()
-    if args.markdown:
-        print(markdown_rows(rows), end="")
-        return 0
     print(
         f"{'chapter':<26} {'words':>6} {'cells':>5} {'reading':>7} {'quiz':>4} "
         f"{'exercises':>9} {'total':>5}   (minutes)"

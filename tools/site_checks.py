@@ -3,7 +3,8 @@
 A library, not a test: nothing here knows about the book, so tests/test_site_checks.py runs the
 same functions on a tiny planted site to show that each problem is caught. `visit` loads one
 page in headless Chromium and records what a reader would meet; the `*_problems` functions turn
-that record into sentences.
+that record into sentences. Finding and starting Chromium, and serving a folder on 127.0.0.1, are
+_ext/chromium.py's, which the build's summary-sheet printout uses too.
 """
 
 import functools
@@ -11,91 +12,24 @@ import html
 import html.parser
 import os
 import re
-import shutil
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-HOST = "127.0.0.1"
+import chromium
+
 # axe-core, vendored with the tests by tools/vendor_assets.sh.
 AXE_JS = Path(__file__).resolve().parent.parent / "tests" / "vendor" / "axe.min.js"
 # Every WCAG 2.0, 2.1 and 2.2 success criterion of levels A and AA that axe-core checks (axe has no
 # rule for the two new level-A criteria of 2.2, so it has no `wcag22a` tag).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Debian's chromium driven by Playwright, with no browser download: headless, and with every
-# background connection (updates, sync, QUIC) switched off, so a test never reaches the network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-INSTALL_HINT = (
-    "Chromium not found: install it with `apt-get install chromium` (Debian/Ubuntu; .ci/run "
-    "does), or set CHROMIUM=/path/to/chromium"
-)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 
-def find_chromium():
-    """The Chromium executable to use: $CHROMIUM if set (else chromium on PATH), or None."""
-    if os.environ.get("CHROMIUM"):
-        candidates = [os.environ["CHROMIUM"]]
-    else:
-        candidates = [shutil.which("chromium"), shutil.which("chromium-browser")]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
-
 def under_ci():
     return os.environ.get("CI", "").lower() in ("true", "1")
-
-
-def missing_browser():
-    """Why the browser tests cannot run here, as a sentence, or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing: `make test` installs it from requirements.txt"
-    if find_chromium():
-        return None
-    if os.environ.get("CHROMIUM"):
-        return (
-            f"Chromium not found: CHROMIUM={os.environ['CHROMIUM']} is not an executable file "
-            "(point it at Chromium, or unset it to use chromium on PATH)"
-        )
-    return INSTALL_HINT
-
-
-def launch(playwright, executable):
-    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(directory):
-    """Serve `directory` over HTTP on 127.0.0.1 (a free port) from a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer((HOST, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def pages_in(site_dir):
@@ -269,9 +203,9 @@ def visit(
     finished = []
 
     def route(route):
-        if urlsplit(route.request.url).hostname == HOST or route.request.url.startswith(
-            "file:"
-        ):
+        if urlsplit(
+            route.request.url
+        ).hostname == chromium.HOST or route.request.url.startswith("file:"):
             route.continue_()
         else:
             report.external_requests.append(route.request.url)

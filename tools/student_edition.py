@@ -49,6 +49,7 @@ from pathlib import Path
 
 import nbformat
 
+import dependencies
 import nbgrader_commands
 import notebook_bundle
 import reading_time
@@ -72,7 +73,7 @@ COURSE_FILES = [
 ]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN = re.compile(r"(### BEGIN HIDDEN TESTS\n)(.*?)(\n### END HIDDEN TESTS)", re.S)
-FOLDERS = ["data"]
+FOLDERS = ["data", "images", "js"]
 # The rubric of the teacher's guide that marks each kind of exercise answered in words.
 RUBRIC_OF = {"conceptual": "Questions", "exploration": "Explorations"}
 
@@ -267,11 +268,10 @@ def refuse_changed_graded_cells(course, prepared):
 
 
 def chapter_modules(book_dir):
-    """The modules a chapter imports: mlp_core's (the zip's list), then the helpers of
-    ``book_dir``."""
-    modules = notebook_bundle.module_files(ROOT)
-    at_root = [ROOT / module for module in modules if "/" not in module]
-    return at_root + sorted(Path(book_dir).glob("*.py"))
+    """The modules a chapter imports, as the zip ships them: mlp_core's, then the helpers of
+    ``book_dir`` (with the .css and .js files they read)."""
+    at_root = [ROOT / module for module in notebook_bundle.root_modules(ROOT)]
+    return at_root + notebook_bundle.helper_files(book_dir)
 
 
 def install_course_files(course):
@@ -339,38 +339,29 @@ def build_course(
     return released
 
 
-def _bound(line, operator):
-    name, version = line.split("==")
-    return f"{name}{operator}{version}"
+# What a student installs: what a reader does (the zip's), and nbgrader's student extension.
+STUDENT = (*dependencies.READER, "student")
+
+
+def at_least(name, version):
+    """A requirement line that keeps any newer version already installed (a hub's own)."""
+    return f"{name}>={version}"
 
 
 def student_constraints():
-    """constraints.txt: the exact versions the book is tested with, the zip's packages (the
-    tests' reader environment is made from them) and nbgrader with its student extension."""
-    zipped = [
-        line
-        for line in notebook_bundle.requirements_text().splitlines()
-        if "==" in line
-    ]
-    nbgrader = notebook_bundle.pinned_versions(ROOT / "requirements.txt")["nbgrader"]
-    return (
-        "# The versions the book is built and tested with (the zip's, and nbgrader's): on a\n"
-        "# laptop, pip install -r requirements.txt -c constraints.txt installs exactly these.\n"
-        + "\n".join(zipped + [f"nbgrader=={nbgrader}"])
-        + "\n"
-    )
+    """constraints.txt: the exact versions the book is tested with: the zip's packages (the
+    tests' one reader environment is made from them) and nbgrader."""
+    return dependencies.requirements_text(STUDENT)
 
 
 def student_requirements():
-    """requirements.txt: the same packages as constraints.txt, each at least its tested version
-    and never capped, so that it installs into an existing JupyterHub without downgrading it."""
-    pins = [line for line in student_constraints().splitlines() if "==" in line]
+    """requirements.txt: the same packages, each at least its tested version and never capped,
+    so that it installs into an existing JupyterHub without downgrading it."""
     return (
         "# What the chapters need, and nbgrader for fetching, validating and submitting them:\n"
-        "# at least the versions the book is tested with, never fewer, never capped (a hub keeps\n"
-        "# its own newer JupyterLab). For exactly the tested versions add -c constraints.txt.\n"
-        + "\n".join(_bound(line, ">=") for line in pins)
-        + "\n"
+        "# at least the versions the book is tested with, never capped, so that a hub keeps its\n"
+        "# own newer ones. For exactly the tested versions, add -c constraints.txt.\n"
+        + "".join(at_least(*package) + "\n" for package in dependencies.pinned(STUDENT))
     )
 
 

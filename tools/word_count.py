@@ -1,4 +1,4 @@
-"""Count the words of prose in each chapter, and hold chapters 1-11 to a budget.
+"""Count the words of prose in each chapter, and hold each part of the book to a budget.
 
 A word of prose is a word of the article text the website shows, outside code, outputs, maths and
 folded solutions. From each chapter's markdown cells this tool removes, before counting:
@@ -13,10 +13,10 @@ A word is then a run of letters or digits, with inner hyphens, apostrophes or po
 ("well-founded", "don't", "0.01" are one word each).
 
 Usage, from the repository root:
-    python tools/word_count.py                  # chapters 1-11: a table and the total
+    python tools/word_count.py                  # each part (PARTS): a table, the total, the budget
     python tools/word_count.py book/09_training.ipynb
-    python tools/word_count.py --budget 15500   # exit 1 if the total is above 15,500
-(tests/test_word_budget.py holds chapters 1-11 to BUDGET; `make check` and `make test` run it.)
+    python tools/word_count.py --budget 15500 book/0*.ipynb book/1[01]_*.ipynb  # exit 1 above it
+(tests/test_word_budget.py holds each part to its budget; `make check` and `make test` run it.)
 """
 
 import argparse
@@ -27,8 +27,12 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-# The words of prose chapters 1-11 may use, together.
-BUDGET = 15_500
+# Each part of the book: its first and last chapter, and the words of prose they may use together.
+PARTS = {
+    "Part I": (1, 11, 15_500),
+    "Part II": (12, 14, 8_500),
+}
+BUDGET = PARTS["Part I"][2]  # chapters 1-11
 
 
 def chapters(book=ROOT / "book", first=1, last=11):
@@ -134,28 +138,41 @@ def table(paths):
     return rows, sum(count for _, count in rows)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "paths", nargs="*", help="notebooks or .md pages (default: chapters 1-11)"
-    )
-    parser.add_argument(
-        "--budget", type=int, help="exit 1 if the total is above this many words"
-    )
-    args = parser.parse_args(argv)
-    paths = args.paths or chapters()
-    rows, total = table(paths)
+def print_table(rows, total, budget=None):
+    """Print one row per chapter and the total; with ``budget``, whether the total is within it.
+    Returns whether it is."""
     width = max(len(name) for name, _ in rows)
     print(f"{'chapter':<{width}}  words")
     for name, count in rows:
         print(f"{name:<{width}}  {count:5d}")
     print(f"{'total':<{width}}  {total:5d}")
-    if args.budget is not None:
-        if total > args.budget:
-            print(f"over the budget of {args.budget} words by {total - args.budget}")
-            return 1
-        print(f"within the budget of {args.budget} words")
-    return 0
+    if budget is None:
+        return True
+    if total > budget:
+        print(f"over the budget of {budget} words by {total - budget}")
+        return False
+    print(f"within the budget of {budget} words")
+    return True
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "paths", nargs="*", help="notebooks or .md pages (default: each part, PARTS)"
+    )
+    parser.add_argument(
+        "--budget", type=int, help="exit 1 if the total is above this many words"
+    )
+    args = parser.parse_args(argv)
+    if args.paths:
+        return 0 if print_table(*table(args.paths), args.budget) else 1
+    within = True
+    for part, (first, last, budget) in PARTS.items():
+        print(f"{part}, chapters {first}-{last}")
+        rows, total = table(chapters(first=first, last=last))
+        within = print_table(rows, total, args.budget or budget) and within
+        print()
+    return 0 if within else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""The website's fixes that need no browser (_ext/site_fixes.py): the build stops when a theme
+template it patched a copy of has changed, and one setting, `repository: url:`, decides every button
+that leads to the repository or launches it, whether a fork sets it or not."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from sphinx.errors import ExtensionError
+
+import site_fixes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- The build's own guard: a patched copy of a theme template must not go stale ------------------
+
+
+def test_each_copied_template_matches_the_installed_theme():
+    """Fails after a theme upgrade that changed an original, as the build then does."""
+    site_fixes.check_copies(site_fixes.theme_template_dir())
+    for name in site_fixes.COPIED_TEMPLATES:
+        assert (ROOT / "_ext" / "templates" / name).is_file()
+
+
+def test_a_changed_theme_template_stops_the_build(tmp_path, monkeypatch):
+    for name in site_fixes.COPIED_TEMPLATES:
+        changed = tmp_path / name
+        changed.parent.mkdir(parents=True, exist_ok=True)
+        original = (site_fixes.theme_template_dir() / name).read_bytes()
+        changed.write_bytes(original + b"<!-- the next version of the theme -->\n")
+    monkeypatch.setattr(site_fixes, "theme_template_dir", lambda: tmp_path)
+    with pytest.raises(ExtensionError) as stopped:
+        site_fixes.check_copied_templates(app=None, config=None)
+    message = str(stopped.value)
+    assert "_ext/templates/static/webpack-macros.html is a patched copy" in message
+    assert str(tmp_path / "static" / "webpack-macros.html") in message
+    assert "Copy the original" in message and "COPIED_TEMPLATES" in message
+
+
+def test_a_missing_theme_template_stops_the_build(tmp_path):
+    with pytest.raises(ExtensionError, match="no longer the file it was copied from"):
+        site_fixes.check_copies(tmp_path)
+
+
+# --- Repository and launch buttons: one setting --------------------------------------------------
+
+
+def theme_options(url):
+    return {
+        "repository_url": url,
+        "launch_buttons": {"binderhub_url": "https://mybinder.org", "colab_url": "x"},
+    }
+
+
+@pytest.mark.parametrize("url", ["", None, site_fixes.JUPYTER_BOOK_DEFAULT_URL])
+def test_without_a_repository_url_no_button_leads_elsewhere(url):
+    options = theme_options(url)
+    site_fixes.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    assert "repository_url" not in options
+    assert not any(options[button] for button in site_fixes.REPOSITORY_BUTTONS)
+    assert not any(options["launch_buttons"].values())
+
+
+def test_a_repository_url_brings_the_buttons_back():
+    options = theme_options("https://github.com/someone/backprop-from-scratch")
+    # Jupyter Book's defaults: every repository button off.
+    options.update(dict.fromkeys(site_fixes.REPOSITORY_BUTTONS, False))
+    site_fixes.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    assert all(options[button] for button in site_fixes.REPOSITORY_BUTTONS)
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+
+
+def test_binder_is_ready_for_when_the_url_is_set():
+    """Whatever `repository: url:` says (a fork sets it, as the README tells it to), the Binder
+    button has what it launches: the binder/ folder, and the extension that shows the button."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["launch_buttons"]["binderhub_url"]
+    assert "site_fixes" in config["sphinx"]["local_extensions"]
+    post_build = ROOT / "binder" / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    assert "pip install --no-deps -e ." in post_build.read_text()
