@@ -51,7 +51,10 @@ def answered(released, source):
     for cell in released.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in solutions:
-            cell.source = STUB.sub(lambda _: solutions[grade_id], cell.source, count=1)
+            answer = solutions[grade_id]
+            cell.source = STUB.sub(
+                lambda _, answer=answer: answer, cell.source, count=1
+            )
     return released
 
 

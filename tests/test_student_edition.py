@@ -169,7 +169,9 @@ def test_the_reader_environment_is_the_students(edition):
 
     constraints = pins((edition / "constraints.txt").read_text())
     zipped = pins(
-        notebook_bundle.bundle_contents()[f"{notebook_bundle.FOLDER}/requirements.txt"].decode()
+        notebook_bundle.bundle_contents()[
+            f"{notebook_bundle.FOLDER}/requirements.txt"
+        ].decode()
     )
     assert {k: v for k, v in constraints.items() if k != "nbgrader"} == zipped
     assert set(constraints) == set(zipped) | {"nbgrader"}

@@ -89,16 +89,20 @@ SLIPS = {
     "ch10-ex2-tests": ("return (f(x + eps) - f(x)) / eps", "one-sided"),
     "ch12-ex2-tests": ("return -upstream * a / b**2, upstream / b", "(grad_b, grad_a)"),
     "ch13-ex2-tests": (
-        "spreads, A = [], X\n"
-        "for l, (W, b) in enumerate(zip(network.weights, network.biases), start=1):\n"
-        "    Z = W @ A + b\n"
-        "    spreads.append(float(np.std(Z)))\n"
-        "    A = mlp_core.leaky_relu(Z, network.alpha)\n"
+        "variance = layer_sizes[0] * (mlp_core.he_scale(layer_sizes[0], alpha) "
+        "if weight_scale == 'he' else weight_scale) ** 2 * np.mean(X**2)\n"
+        "spreads = [float(np.sqrt(variance))]\n"
+        "for l in range(2, len(layer_sizes)):\n"
+        "    sigma = mlp_core.he_scale(layer_sizes[l - 1], alpha) if weight_scale == 'he' "
+        "else weight_scale\n"
+        "    variance *= layer_sizes[l] * sigma**2 * (1 + alpha**2) / 2\n"
+        "    spreads.append(float(np.sqrt(variance)))\n"
         "return spreads",
-        "np.std",
+        "fan-in",
     ),
     "ch14-ex2-tests": (
-        "return np.exp(Z) / np.sum(np.exp(Z), axis=0, keepdims=True)",
+        "log_sum_exp = np.log(np.sum(np.exp(Z), axis=0, keepdims=True))\n"
+        "return float(np.mean(np.sum(Y * (log_sum_exp - Z), axis=0)))",
         "overflows",
     ),
 }

@@ -42,7 +42,7 @@ class Code:
 
 
 def literal(value):
-    """Python source that evaluates to ``value`` (arrays, networks, numbers, lists, Code), exactly:
+    """Python source that evaluates to ``value`` (arrays, networks, numbers, text, lists, Code), exactly:
     floats are written by repr, which reads back to the same bits."""
     if isinstance(value, Code):
         return value.text
@@ -58,7 +58,7 @@ def literal(value):
         if isinstance(value, list):
             return f"[{inner}]"
         return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+    if isinstance(value, (str, bool, int, float, np.integer, np.floating)):
         return repr(value.item() if isinstance(value, np.generic) else value)
     raise TypeError(f"no literal for {type(value).__name__}")
 
@@ -158,9 +158,45 @@ def _trained(network, X, Y, epochs, learning_rate):
     return [losses, network.weights]
 
 
-def _spreads(network, X):
-    _, zs = network.forward_pass(X)
-    return [float(np.sqrt(np.mean(Z**2))) for Z in zs]
+def _predicted_spreads(layer_sizes, weight_scale, alpha, X):
+    """The chapter's product of the gains: layer 1 from the data, n_0 sigma_1**2 mean(X**2), then
+    each layer's gain n_(l-1) sigma_l**2 (1 + alpha**2) / 2 (sigma from mlp_core.he_scale for
+    "he")."""
+    sigmas = [
+        mlp_core.he_scale(n, alpha) if weight_scale == "he" else weight_scale
+        for n in layer_sizes[:-1]
+    ]
+    variance = layer_sizes[0] * sigmas[0] ** 2 * float(np.mean(X**2))
+    spreads = [float(np.sqrt(variance))]
+    for l in range(2, len(layer_sizes)):
+        variance *= layer_sizes[l - 1] * sigmas[l - 1] ** 2 * (1 + alpha**2) / 2
+        spreads.append(float(np.sqrt(variance)))
+    return spreads
+
+
+def _spread_arguments(rng):
+    layer_sizes = _sizes(rng, (3, 6), 32)
+    scale = "he" if rng.random() < 0.5 else round(float(rng.uniform(0.1, 0.6)), 2)
+    alpha = round(float(rng.uniform(0.0, 0.5)), 2)
+    X = np.round(_normal(rng, (layer_sizes[0], int(rng.integers(2, 9)))) + 0.5, 2)
+    return (layer_sizes, scale, alpha, X)
+
+
+def _cross_entropy(Z, Y):
+    """The mean cross-entropy of softmax(Z) against one-hot Y, from the logits (log-sum-exp), exact
+    where mlp_core's clamped probabilities are not."""
+    m = Z.max(axis=0, keepdims=True)
+    log_sum_exp = m + np.log(np.sum(np.exp(Z - m), axis=0, keepdims=True))
+    return float(np.mean(np.sum(Y * (log_sum_exp - Z), axis=0)))
+
+
+def _logits(rng):
+    Z = 3 * _matrix(rng, 2, 8)
+    Z[:, -1] += float(
+        rng.choice([800.0, -800.0])
+    )  # a column that overflows or underflows naively
+    Y = np.eye(Z.shape[0])[:, rng.integers(0, Z.shape[0], Z.shape[1])]
+    return (Z, Y)
 
 
 def _function(rng):
@@ -185,13 +221,6 @@ def _away_from_zero(rng, shape):
 def _div_pair(rng):
     shape = tuple(int(n) for n in rng.integers(1, 4, 2))
     return (_normal(rng, shape), _away_from_zero(rng, shape), _normal(rng, shape))
-
-
-def _scores(rng):
-    Z = 3 * _matrix(rng, 2, 6)
-    return (
-        Z + float(rng.choice([0.0, 800.0, -800.0])),
-    )  # large offsets: a stable softmax
 
 
 VARIANTS = {
@@ -274,11 +303,9 @@ VARIANTS = {
         lambda a, b, upstream: [upstream / b, -upstream * a / b**2],
     ),
     "ch13-ex2-tests": Variant(
-        "my_layer_spreads",
-        lambda rng: (lambda n: (n, _data(rng, n)[0]))(_network(rng, scale=0.5)),
-        _spreads,
+        "my_predicted_spreads", _spread_arguments, _predicted_spreads
     ),
-    "ch14-ex2-tests": Variant("my_softmax", _scores, mlp_core.softmax),
+    "ch14-ex2-tests": Variant("my_cross_entropy_from_logits", _logits, _cross_entropy),
 }
 
 
