@@ -26,7 +26,6 @@ import csv
 import dataclasses
 import datetime
 import html
-import json
 import re
 import shutil
 import time
@@ -429,12 +428,7 @@ def mark(course, marks):
 @pytest.fixture(scope="module")
 def cycle(released_course, reader_kernel, tmp_path_factory):
     """The whole cycle, once; returns the Course with what the test looks at afterwards."""
-    started = time.monotonic()
     course = Course(tmp_path_factory.mktemp("class"), released_course[1])
-    course.stages = {}
-
-    def stage(name):
-        course.stages[name] = round(time.monotonic() - started, 1)
 
     roster = course.base / "roster.csv"
     with roster.open("w", newline="") as handle:
@@ -465,7 +459,6 @@ def cycle(released_course, reader_kernel, tmp_path_factory):
         if student.late:
             hand_in(course, student, released)
 
-    stage("handed in")
     course.seconds = {}
     for chapter in CHAPTERS:
         course.teacher("collect", chapter)
@@ -485,7 +478,6 @@ def cycle(released_course, reader_kernel, tmp_path_factory):
     course.record(["python", "-m", "course_report", CLASS])
     course.report = course_report.report(course.root, CLASS)
 
-    stage("autograded")
     mark(course, {s.id: s.marks for s in CLASS_LIST if s.marks})
     for chapter in [CLASS, *FEEDBACK_TOO]:
         course.teacher("generate_feedback", chapter)
@@ -494,11 +486,8 @@ def cycle(released_course, reader_kernel, tmp_path_factory):
         course.student("unchanged", "fetch_feedback", chapter)
     for student in IN_CLASS:
         course.student(student.id, "fetch_feedback", CLASS)
-    stage("feedback")
     course.grades = course.base / "grades.csv"
     course.teacher("export", "--to", course.grades)
-    stage("exported")
-    Path("/tmp/cls/stages.json").write_text(json.dumps([course.stages, course.seconds]))
     return course
 
 
