@@ -126,7 +126,9 @@ def test_each_question_and_exploration_gets_an_answer_cell_with_the_guides_point
                 nbformat.read(path, as_version=4)
             )
         ]
-        headings = [i for i, c in enumerate(released) if student_edition._heading(c)]
+        headings = [
+            i for i, c in enumerate(released) if student_edition.exercise_heading(c)
+        ]
         assert len(headings) == len(kinds), path.name
         for index, kind in zip(headings, kinds):
             after = released[index + 1]

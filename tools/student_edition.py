@@ -97,7 +97,8 @@ def rubrics(guide=GUIDE):
     return found
 
 
-def _heading(cell):
+def exercise_heading(cell):
+    """The match of a "### Exercise N.k" heading in a markdown cell, or None."""
     if cell.cell_type != "markdown":
         return None
     return reading_time.EXERCISE_HEADING.search(cell.source)
@@ -106,11 +107,11 @@ def _heading(cell):
 def exercises(notebook):
     """``[(index of the heading cell, "7.1", kind, [indices of the exercise's cells])]``, in the
     chapter's order; kinds as tools/reading_time.py tells them (conceptual, coding, exploration)."""
-    starts = [i for i, cell in enumerate(notebook.cells) if _heading(cell)]
+    starts = [i for i, cell in enumerate(notebook.cells) if exercise_heading(cell)]
     kinds = reading_time.exercise_kinds(notebook)
     found = []
     for start, kind, end in zip(starts, kinds, starts[1:] + [len(notebook.cells)]):
-        match = _heading(notebook.cells[start])
+        match = exercise_heading(notebook.cells[start])
         number = f"{match.group(1)}.{match.group(2)}"
         cells = list(range(start + 1, end))
         section = next(
