@@ -2,7 +2,7 @@
 #   make check    the everyday loop, under a minute: lint, notebook metadata, unit tests
 #   make book     set up .venv, build the website into _build/html
 #   make test     set up .venv, run every test (unit, lint, notebooks, browser)
-#   make student  write the student edition (nbgrader; no solutions) into _build/student
+#   make student  build the nbgrader course in course/ (in place) and the student edition
 #   make lab      open the chapters in JupyterLab, rendered as on the website (jupyterlab-myst)
 #   make notebooks  execute the chapters and write their outputs, {eval} values and clean metadata
 #   make sync     regenerate every committed file written by a tool (tools/derived_files.toml)
@@ -36,10 +36,16 @@ test: lint jscheck
 	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
 	  --numprocesses auto --maxprocesses 4 --dist loadfile tests $(READER)/notebooks
 
-# The student edition, written by nbgrader (tools/student_edition.py): every chapter without its
-# solutions, in _build/student/; the nbgrader course it is released from is in _build/nbgrader/.
+# The course nbgrader grades from, one assignment a chapter (tools/student_edition.py), built or
+# rebuilt in place in $(COURSE) (course/ by default, outside _build: no build command deletes it;
+# a rebuild keeps every submission, grade and feedback), and the student edition, every released
+# chapter in one folder, in _build/student/. Optional: VARIANT=2027 (this term's own hidden tests),
+# TERM_START=2027-01-11 (due dates; PLAN="Part I" for the plan without Part II).
+COURSE ?= course
 student: $(READY)
-	$(BIN)/python tools/student_edition.py book _build/student
+	$(BIN)/python tools/student_edition.py --course "$(COURSE)" \
+	  $(if $(VARIANT),--variant $(VARIANT)) $(if $(TERM_START),--term-start $(TERM_START)) \
+	  $(if $(PLAN),--plan "$(PLAN)") book _build/student
 
 # Read (and run) the chapters in JupyterLab from the book's own environment; jupyterlab-myst renders
 # their MyST (maths, folded solutions, cross-references, numbers). Serves the repository root and
@@ -89,6 +95,7 @@ bench-engine: $(READY)
 linkcheck: $(READY)
 	$(BIN)/jupyter-book build . --builder linkcheck
 
+# Removes the builds; the course (course/, or your COURSE) is not a build and stays.
 clean:
 	rm -rf _build
 
@@ -114,6 +121,6 @@ $(READY): requirements.txt pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
-	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" "$(CURDIR)/_ext" > "$$($(BIN)/python -c \
+	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" "$(CURDIR)/_ext" "$(CURDIR)/classroom" > "$$($(BIN)/python -c \
 	  'import sysconfig; print(sysconfig.get_paths()["purelib"])')/backprop_from_scratch_helpers.pth"
 	touch $(READY)

@@ -3,7 +3,8 @@
 A chapter imports `mlp_core` and the helpers of book/ (`plotting`, `playground`, `checks`), so a
 notebook downloaded alone cannot run. After every HTML build (`make book`, the tests' builds) this
 Sphinx extension writes `backprop-from-scratch-notebooks.zip` at the site's root: one folder with
-every page of _toc.yml as committed (notebooks with their outputs), those modules next to them
+every page of _toc.yml as committed (notebooks with their outputs, but without the autograder's
+hidden tests, which a graded course draws anew: tools/variants.py), those modules next to them
 (and book/data/ as data/, book/js/ as js/), a `requirements.txt` with only what running and
 reading them needs (_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the
 repository's requirements.txt), the licences, and a short README. The zip is the same for the same sources:
@@ -46,6 +47,8 @@ NOTE_TAG = "downloaded-alone-note"
 LICENCES = ["LICENSE", "LICENSE-TEXT", "LICENSE-CODE"]
 # The line of the fetching cell that holds the zip's address; book.js rewrites it (same pattern).
 ZIP_LINE = "BOOK_ZIP = {address!r}"
+# The marker of the autograder's hidden tests (nbgrader's): cells holding it stay out of the zip.
+HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
 # Any fixed time works; zip's epoch (1980) keeps the archive the same from build to build.
 TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
@@ -140,6 +143,20 @@ def data_files(root=ROOT):
     )
 
 
+def without_hidden_tests(text):
+    """A notebook's JSON text without the autograder's hidden tests: every cell holding
+    ``### BEGIN HIDDEN TESTS`` is left out (the website never shows them: ``remove-cell``). A
+    graded course draws its own (tools/variants.py); the public book hands out none. Written as
+    nbformat writes notebooks, so a notebook without such a cell comes back byte for byte."""
+    notebook = json.loads(text)
+    notebook["cells"] = [
+        cell
+        for cell in notebook["cells"]
+        if HIDDEN_TESTS not in "".join(cell.get("source", ""))
+    ]
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def bundle_contents(root=ROOT):
     """{name inside the zip: bytes}: the pages and modules side by side, data/, requirements.txt,
     README.md and the licences."""
@@ -153,6 +170,12 @@ def bundle_contents(root=ROOT):
         f"{FOLDER}/{Path(source).name}": (root / source).read_bytes()
         for source in sources
     }
+    for source in sources:
+        if source.endswith(".ipynb"):
+            text = (root / source).read_text(encoding="utf-8")
+            contents[f"{FOLDER}/{Path(source).name}"] = without_hidden_tests(
+                text
+            ).encode()
     for source in data_files(root):
         inside = Path(source).relative_to(HELPERS).as_posix()
         contents[f"{FOLDER}/{inside}"] = (root / source).read_bytes()
@@ -244,8 +267,8 @@ def downloaded_alone_cells(zip_url, root=ROOT):
 
 
 def write_bundle_into_site(app, exception):
-    """build-finished: the zip at the site's root, and the fetching cells at the top of each
-    downloadable notebook."""
+    """build-finished: the zip at the site's root, and at the top of each downloadable notebook
+    the fetching cells, and no hidden tests."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -254,7 +277,7 @@ def write_bundle_into_site(app, exception):
     zip_url = f"{baseurl.rstrip('/')}/{ZIP_NAME}" if baseurl else None
     # The page's download button serves Sphinx's copy of the notebook in _sources/.
     for notebook in sorted((outdir / "_sources").rglob("*.ipynb")):
-        content = json.loads(notebook.read_text(encoding="utf-8"))
+        content = json.loads(without_hidden_tests(notebook.read_text(encoding="utf-8")))
         # After an incremental build, a notebook Sphinx copied in an earlier one has its cells.
         cells = [
             cell

@@ -48,8 +48,19 @@ def test_the_zip_holds_every_page_the_modules_and_how_to_start(zip_path):
         assert names == sorted(names)
         assert {Path(page).suffix for page in pages} >= {".ipynb"}
         for name, source in inside.items():
-            # As committed: outputs included, nothing rewritten.
-            assert archive.read(name) == (ROOT / source).read_bytes(), source
+            # As committed, outputs included; a chapter without its hidden tests' cell.
+            committed = (ROOT / source).read_bytes()
+            if source.endswith(".ipynb"):
+                public = json.loads(committed)
+                public["cells"] = [
+                    cell
+                    for cell in public["cells"]
+                    if "### BEGIN HIDDEN TESTS" not in "".join(cell["source"])
+                ]
+                assert json.loads(archive.read(name)) == public, source
+                assert b"HIDDEN TESTS" not in archive.read(name), source
+            else:
+                assert archive.read(name) == committed, source
         requirements = archive.read(f"{bundle.FOLDER}/requirements.txt").decode()
         assert requirements == dependencies.requirements_text()
         readme = archive.read(f"{bundle.FOLDER}/README.md").decode()
@@ -97,7 +108,9 @@ def built_notebook(tmp_path, baseurl):
 def test_a_notebook_downloaded_alone_says_what_it_needs_and_fetches_it(tmp_path):
     cells = built_notebook(tmp_path, "https://example.org/book/")
     original = json.loads((ROOT / "book" / "02_constants.ipynb").read_text())["cells"]
-    assert cells[2:] == original
+    hidden = [c for c in original if "### BEGIN HIDDEN TESTS" in "".join(c["source"])]
+    assert len(hidden) == 1  # the graded exercise's tests: left out of the download
+    assert cells[2:] == [cell for cell in original if cell not in hidden]
     note, fetch = cells[:2]
     assert note["cell_type"] == "markdown" and "mlp_core.py" in note["source"]
     assert f"https://example.org/book/{bundle.ZIP_NAME}" in note["source"]

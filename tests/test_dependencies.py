@@ -17,7 +17,7 @@ import dependencies
 import notebook_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS = ("notebooks", "reading", "book", "test", "teach")
+EXTRAS = ("notebooks", "reading", "book", "test", "student", "teach")
 
 
 def installs(requirements):
@@ -83,7 +83,7 @@ def not_installed(paths, requirements):
     nor provided by what ``requirements`` install: one sentence each."""
     own = {path.stem for path in ROOT.glob("*.py")} | {
         path.stem
-        for folder in ("book", "tools", "_ext", "tests", "benchmarks")
+        for folder in ("book", "tools", "_ext", "tests", "benchmarks", "classroom")
         for path in (ROOT / folder).glob("*.py")
     }
     installed = installs(requirements)
