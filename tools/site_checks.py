@@ -219,13 +219,40 @@ CUT_AND_UNHINTED = r"""() => {
       break;
     }
   }
+  // What a box draws reaches this far past its right edge (px), and does it start before its left
+  // one: measured from what is drawn, not scrollWidth, which counts text for screen readers only
+  // (MathJax's hidden MathML makes every inline equation's scrollWidth larger than it looks).
+  const hidden = el => el.closest('mjx-assistive-mml, .visually-hidden, .sr-only');
+  const drawnPast = box => {
+    const edge = box.getBoundingClientRect();
+    let left = Infinity, right = -Infinity;
+    const add = r => { if (r.width > 0) { left = Math.min(left, r.left); right = Math.max(right, r.right); } };
+    for (const el of box.querySelectorAll('*')) if (!hidden(el)) add(el.getBoundingClientRect());
+    const text = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let node = text.nextNode(); node; node = text.nextNode()) {
+      if (!node.textContent.trim() || hidden(node.parentElement)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) add(r);
+    }
+    return Math.max(right - edge.right, edge.left - left);
+  };
+  const faded = box => [style(box).maskImage, style(box).webkitMaskImage].some(m => m && m !== 'none');
   for (const box of root.querySelectorAll('*')) {
+    if (box.clientWidth === 0) continue;
     const overflow = style(box).overflowX;
+    const scrolls = ['auto', 'scroll'].includes(overflow) && box.scrollWidth - box.clientWidth > 8;
+    const past = scrolls || faded(box) ? drawnPast(box) : 0;
     // more than 8 px: an italic letter's overhang in inline maths is not content out of sight
-    if (!['auto', 'scroll'].includes(overflow) || box.scrollWidth - box.clientWidth <= 8 || box.clientWidth === 0) continue;
-    const fade = [style(box).maskImage, style(box).webkitMaskImage].some(m => m && m !== 'none');
-    if (!fade) problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> scrolls sideways by ` +
-                             `${box.scrollWidth - box.clientWidth}px with no hint that it does: ${box.textContent.trim().slice(0, 60)}`);
+    if (scrolls && past > 8 && !faded(box)) {
+      problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> scrolls sideways by ` +
+                    `${Math.round(past)}px with no hint that it does: ${box.textContent.trim().slice(0, 60)}`);
+    }
+    // And the converse: a fade on a box whose content all fits fades text that is all there.
+    if (faded(box) && past <= 8) {
+      problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> is faded at its edge, but ` +
+                    `all of it fits: ${box.textContent.trim().slice(0, 60)}`);
+    }
   }
   return problems;
 }"""

@@ -11,8 +11,19 @@
   const SLACK = 8;
   const scrolls = (element) => ["auto", "scroll"].includes(getComputedStyle(element).overflowX);
 
+  // How much of the box's content is out of sight (px). Content reaching into the box's right
+  // padding is still in sight. An inline equation counts what MathJax draws: its hidden MathML for
+  // screen readers (mjx-assistive-mml) is wider than the drawing and would count in scrollWidth,
+  // so every inline equation would seem to scroll.
+  function extraWidth(box) {
+    const drawn = box.matches("span.math") && box.querySelector(":scope > mjx-container");
+    if (drawn) return Math.ceil(drawn.getBoundingClientRect().width) - box.clientWidth;
+    const padding = parseFloat(getComputedStyle(box).paddingRight) || 0;
+    return box.scrollWidth - box.clientWidth - padding;
+  }
+
   function mark(box) {
-    const extra = box.scrollWidth - box.clientWidth;
+    const extra = extraWidth(box);
     if (extra <= SLACK || box.clientWidth === 0) {
       box.removeAttribute("data-bfs-scrolls");
       return;
