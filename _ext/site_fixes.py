@@ -78,6 +78,22 @@ def add_static_path(app):
     app.config.html_static_path.append(str(STATIC))
 
 
+def copy_changed_static_files(app, exception):
+    """build-finished: the files of static/ in the site's _static/, also after a build that found
+    no page out of date (Sphinx then copies no static file, so an edited book.js or book.css would
+    not reach the site before `make clean book`)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static"
+    for source in STATIC.rglob("*"):
+        copy = target / source.relative_to(STATIC)
+        if source.is_file() and (
+            not copy.is_file() or copy.read_bytes() != source.read_bytes()
+        ):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(source.read_bytes())
+
+
 def use_local_templates(app, config):
     config.templates_path.insert(0, str(TEMPLATES))
 
@@ -161,6 +177,7 @@ def setup(app):
     app.connect("config-inited", use_local_templates)
     app.connect("config-inited", set_repository_buttons)
     app.connect("builder-inited", add_static_path)
+    app.connect("build-finished", copy_changed_static_files)
     app.connect("html-page-context", write_each_script_once, priority=900)
     app.add_js_file("site-fixes.js", loading_method="defer")
     app.add_css_file("site-fixes.css")

@@ -115,3 +115,22 @@ def test_binder_is_ready_for_when_the_url_is_set():
     post_build = ROOT / "binder" / "postBuild"
     assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
     assert "pip install --no-deps -e ." in post_build.read_text()
+
+
+def test_an_edited_static_file_reaches_the_site_without_a_clean_build(tmp_path):
+    """A build that finds no page out of date copies no static file: the build-finished hook
+    does, for every file of _ext/static/ that is missing or differs, and leaves the rest alone."""
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "book.js").write_text("// the old book.js")
+    (static / "theme.css").write_text("/* the theme's own */")
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path))
+    site_fixes.copy_changed_static_files(app, None)
+    for source in site_fixes.STATIC.rglob("*"):
+        if source.is_file():
+            copy = static / source.relative_to(site_fixes.STATIC)
+            assert copy.read_bytes() == source.read_bytes(), source.name
+    assert (static / "theme.css").read_text() == "/* the theme's own */"
+    (static / "book.js").write_text("// stale")
+    site_fixes.copy_changed_static_files(app, RuntimeError("the build failed"))
+    assert (static / "book.js").read_text() == "// stale"
