@@ -33,6 +33,9 @@
     if (!box.hasAttribute("data-bfs-watched")) {
       box.setAttribute("data-bfs-watched", "");
       box.addEventListener("scroll", () => mark(box), { passive: true });
+      // Content that changes its own size (a live figure redrawn for a narrower screen) may fit
+      // again after the window's resize event: look again whenever it does.
+      if (resized) for (const child of box.children) resized.observe(child);
     }
   }
 
@@ -52,6 +55,7 @@
       markAll();
     });
   }
+  const resized = window.ResizeObserver ? new ResizeObserver(markSoon) : null;
 
   document.addEventListener("DOMContentLoaded", markSoon);
   window.addEventListener("load", markSoon);
