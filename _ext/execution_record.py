@@ -8,7 +8,8 @@ metadata, under ``execution_record``:
   it renders it or a later one, so cells after the last shown code cell never run);
 - ``outputs``: ``{cell index: outputs}`` of every code cell it ran, as the kernel gave them, before
   the page merges a cell's printed streams into one box (``nb_merge_streams``), which rewrites the
-  executed notebook's own outputs in place; pictures are left out (nbval does not compare them);
+  executed notebook's own outputs in place; PNG and JPEG pictures are left out (nbval does not
+  compare them; it compares the figures' SVG, which is kept);
 - ``expressions``: every ``{eval}`` the page filled in, as ``[after_cell, name, text]``:
   ``after_cell`` is the index of the last cell run when the value was read.
 
@@ -22,7 +23,7 @@ import copy
 from myst_nb.core.execute.inline import NotebookClientInline
 
 RECORD = "execution_record"
-PICTURES = ("image/png", "image/jpeg", "image/svg+xml")
+PICTURES = ("image/png", "image/jpeg")
 
 
 def new_record(client):

@@ -6,11 +6,15 @@ Sphinx extension writes `backprop-from-scratch-notebooks.zip` at the site's root
 every page of _toc.yml as committed (notebooks with their outputs, but without the autograder's
 hidden tests, which a graded course draws anew: tools/variants.py), those modules next to them
 (and book/data/ as data/, book/js/ as js/), a `requirements.txt` with only what running and
-reading them needs
-(_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the repository's
-requirements.txt), and a short README. The zip is the same for the same sources: fixed timestamps,
-sorted entries. Each notebook a page's download button serves gets a first cell saying what else it
-needs and where to get it.
+reading them needs (_ext/dependencies.py: pyproject.toml's reader extras, pinned as in the
+repository's requirements.txt), the licences, and a short README. The zip is the same for the same sources:
+fixed timestamps, sorted entries.
+
+Every page's download menu links the zip ("book (.zip)"), and its own notebook (".ipynb") runs
+too: the copy the menu serves starts with a cell that copies the modules next to it from the zip
+(the zip beside the notebook, else the one on the website: _ext/static/book.js writes the zip's
+address into that cell as the reader downloads it). tests/test_download.py downloads chapter 11 as
+a reader would and runs it in a new environment made from the zip's requirements.txt.
 
 Without Sphinx: `python _ext/notebook_bundle.py OUT.zip` writes the zip.
 """
@@ -37,8 +41,12 @@ FOLDER = "backprop-from-scratch-notebooks"
 HELPERS = "book"
 HELPER_SUFFIXES = (".py", ".css", ".js")
 DATA = ("book/data", "book/js")
-# The tag (and cell id) of the first cell a notebook downloaded alone gets (downloaded_alone_note).
+# The tag of the first cells a notebook downloaded alone gets (downloaded_alone_cells).
 NOTE_TAG = "downloaded-alone-note"
+# The licences, shipped with the notebooks (LICENSE says which files are under which).
+LICENCES = ["LICENSE", "LICENSE-TEXT", "LICENSE-CODE"]
+# The line of the fetching cell that holds the zip's address; book.js rewrites it (same pattern).
+ZIP_LINE = "BOOK_ZIP = {address!r}"
 # The marker of the autograder's hidden tests (nbgrader's): cells holding it stay out of the zip.
 HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
 # Any fixed time works; zip's epoch (1980) keeps the archive the same from build to build.
@@ -150,8 +158,8 @@ def without_hidden_tests(text):
 
 
 def bundle_contents(root=ROOT):
-    """{name inside the zip: bytes}: the pages and modules side by side, data/, requirements.txt
-    and README.md."""
+    """{name inside the zip: bytes}: the pages and modules side by side, data/, requirements.txt,
+    README.md and the licences."""
     root = Path(root)
     sources = toc_files(root) + module_files(root)
     names = [Path(source).name for source in sources]
@@ -175,6 +183,8 @@ def bundle_contents(root=ROOT):
         root=root
     ).encode()
     contents[f"{FOLDER}/README.md"] = README.encode()
+    for licence in LICENCES:
+        contents[f"{FOLDER}/{licence}"] = (root / licence).read_bytes()
     return contents
 
 
@@ -192,53 +202,126 @@ def write_bundle(zip_path, root=ROOT):
     return zip_path
 
 
-def downloaded_alone_note(zip_url, root=ROOT):
-    """A first cell for a chapter downloaded on its own: what else it needs, and where to get it."""
+FETCH_CELL = """\
+# Run this cell first. This page of Backprop from Scratch imports the book's modules (mlp_core.py,
+# the helpers, data/): it copies them next to this notebook from the book's zip, the one beside
+# this notebook if you downloaded it too, else the one on the book's website.
+import importlib
+import io
+import pathlib
+import urllib.request
+import zipfile
+
+{zip_line}
+here = pathlib.Path.cwd()
+beside = here / "{zip_name}"
+if not (here / "mlp_core.py").exists():
+    if not beside.exists() and BOOK_ZIP is None:
+        raise FileNotFoundError(f"Put {{beside.name}} from the book's website in {{here}}")
+    data = beside.read_bytes() if beside.exists() else urllib.request.urlopen(BOOK_ZIP).read()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        for name in book.namelist():
+            path = here / pathlib.PurePosixPath(name).relative_to("{folder}")
+            if not name.endswith(("/", ".ipynb", "README.md")) and not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(book.read(name))
+    importlib.invalidate_caches()
+print("The book's modules are next to this notebook. If an import fails, install what the book")
+print("needs: %pip install -r requirements.txt")
+"""
+
+
+def downloaded_alone_cells(zip_url, root=ROOT):
+    """The first cells of a chapter downloaded on its own: a note saying what it needs, and a cell
+    that fetches it from the book's zip (``zip_url``, or None where the address is not known when
+    the book is built: the website's download writes it in, book.js)."""
     where = f"[{ZIP_NAME}]({zip_url})" if zip_url else f"`{ZIP_NAME}`"
     names = [f"`{Path(module).name}`" for module in module_files(root)]
     modules = ", ".join(names[:-1]) + f" and {names[-1]}"
-    return {
+    note = {
         "cell_type": "markdown",
         "id": NOTE_TAG,
         "metadata": {"tags": [NOTE_TAG]},
         "source": (
-            f"**To run this notebook** it needs these files of the book next to it: {modules}. "
-            f"Download the whole book as notebooks, {where}, from the book's introduction "
-            "page: it has them all, with a `requirements.txt` and a README saying how to start."
+            f"**To run this notebook** it needs these files of the book next to it: {modules}, "
+            f"with `data/`. The next cell copies them here from the whole book as notebooks, "
+            f"{where} (on the website, every page's download menu links it): run it first."
         ),
     }
+    fetch = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": f"{NOTE_TAG}-fetch",
+        "metadata": {"tags": [NOTE_TAG]},
+        "outputs": [],
+        "source": FETCH_CELL.format(
+            zip_line=ZIP_LINE.format(address=zip_url or None).replace("'", '"'),
+            zip_name=ZIP_NAME,
+            folder=FOLDER,
+        ),
+    }
+    return [note, fetch]
 
 
 # --- Sphinx --------------------------------------------------------------------------------------
 
 
 def write_bundle_into_site(app, exception):
-    """build-finished: the zip at the site's root, and in each downloadable notebook a note, and no
-    hidden tests."""
+    """build-finished: the zip at the site's root, and at the top of each downloadable notebook
+    the fetching cells, and no hidden tests."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     write_bundle(outdir / ZIP_NAME, Path(app.srcdir))
     baseurl = (app.config.html_baseurl or "").strip()
-    zip_url = f"{baseurl.rstrip('/')}/{ZIP_NAME}" if baseurl else ""
+    zip_url = f"{baseurl.rstrip('/')}/{ZIP_NAME}" if baseurl else None
     # The page's download button serves Sphinx's copy of the notebook in _sources/.
     for notebook in sorted((outdir / "_sources").rglob("*.ipynb")):
         content = json.loads(without_hidden_tests(notebook.read_text(encoding="utf-8")))
-        cells = content["cells"]
-        # After an incremental build, a notebook Sphinx copied in an earlier one has its note.
-        if cells and NOTE_TAG in cells[0].get("metadata", {}).get("tags", []):
-            cells.pop(0)
-        note = downloaded_alone_note(zip_url, Path(app.srcdir))
+        # After an incremental build, a notebook Sphinx copied in an earlier one has its cells.
+        cells = [
+            cell
+            for cell in content["cells"]
+            if NOTE_TAG not in cell.get("metadata", {}).get("tags", [])
+        ]
+        added = downloaded_alone_cells(zip_url, Path(app.srcdir))
         if (content["nbformat"], content["nbformat_minor"]) < (4, 5):
-            del note["id"]  # cell ids came with nbformat 4.5
-        cells.insert(0, note)
+            for cell in added:
+                del cell["id"]  # cell ids came with nbformat 4.5
+        content["cells"] = added + cells
         notebook.write_text(
             json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
 
 
+def link_the_zip(app, pagename, templatename, context, doctree):
+    """html-page-context, after sphinx-book-theme's download menu (priority 501): every page's
+    menu offers the whole book (the zip), and names its .ipynb as this page's notebook."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        for button in group["buttons"]:
+            if str(button.get("url", "")).endswith(".ipynb"):
+                button["text"] = "this page (.ipynb)"
+                button["tooltip"] = (
+                    "This page as a notebook: its first cell fetches the book's modules"
+                )
+        group["buttons"].insert(
+            0,
+            {
+                "type": "link",
+                "url": context["pathto"](ZIP_NAME, 1),
+                "text": "the book (.zip)",
+                "tooltip": "Every chapter as a notebook, with the modules they import",
+                "icon": "fas fa-file-zipper",
+                "label": "download-zip-button",
+            },
+        )
+
+
 def setup(app):
     app.connect("build-finished", write_bundle_into_site)
+    app.connect("html-page-context", link_the_zip, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

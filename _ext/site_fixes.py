@@ -78,6 +78,22 @@ def add_static_path(app):
     app.config.html_static_path.append(str(STATIC))
 
 
+def copy_changed_static_files(app, exception):
+    """build-finished: the files of static/ in the site's _static/, also after a build that found
+    no page out of date (Sphinx then copies no static file, so an edited book.js or book.css would
+    not reach the site before `make clean book`)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static"
+    for source in STATIC.rglob("*"):
+        copy = target / source.relative_to(STATIC)
+        if source.is_file() and (
+            not copy.is_file() or copy.read_bytes() != source.read_bytes()
+        ):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(source.read_bytes())
+
+
 def use_local_templates(app, config):
     config.templates_path.insert(0, str(TEMPLATES))
 
@@ -102,16 +118,33 @@ def repository_url(theme_options):
     return "" if url.rstrip("/") == JUPYTER_BOOK_DEFAULT_URL else url
 
 
+def repository_footer(url, branch):
+    """The footer's sentence on the repository: where the source is and where to report a
+    problem, with links."""
+    url = url.rstrip("/")
+    return (
+        f'<p class="bfs-repository">The book\'s source is at <a href="{url}">{url}</a> '
+        f'(licences: <a href="{url}/blob/{branch}/LICENSE">LICENSE</a>); report a mistake or '
+        f'suggest a change in <a href="{url}/issues">its issue tracker</a>.</p>'
+    )
+
+
 def set_repository_buttons(app, config):
     """One setting, `repository: url:` in _config.yml, for every button that leads elsewhere. No
     URL: no repository, issues, edit or launch button (each would lead to a page that does not
     exist). A URL: every such button; Jupyter Book itself refuses `use_repository_button` without a
     URL, and its defaults set them all to false, so a `false` in _config.yml cannot be told apart:
-    to leave one out, drop it from REPOSITORY_BUTTONS."""
+    to leave one out, drop it from REPOSITORY_BUTTONS. A URL also adds the repository and its
+    issue tracker to every page's footer, after the licences."""
     options = config.html_theme_options
-    if repository_url(options):
+    url = repository_url(options)
+    if url:
         for button in REPOSITORY_BUTTONS:
             options[button] = True
+        branch = options.get("repository_branch") or "main"
+        options["extra_footer"] = (
+            options.get("extra_footer") or ""
+        ) + repository_footer(url, branch)
         return
     options.pop("repository_url", None)
     for button in REPOSITORY_BUTTONS:
@@ -144,7 +177,11 @@ def setup(app):
     app.connect("config-inited", use_local_templates)
     app.connect("config-inited", set_repository_buttons)
     app.connect("builder-inited", add_static_path)
+    app.connect("build-finished", copy_changed_static_files)
     app.connect("html-page-context", write_each_script_once, priority=900)
     app.add_js_file("site-fixes.js", loading_method="defer")
     app.add_css_file("site-fixes.css")
+    # The book's own look and behaviour (not fixes): see the first comment of each file.
+    app.add_js_file("book.js", loading_method="defer")
+    app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -170,19 +170,80 @@ def _number(value):
 # --- On the page ---------------------------------------------------------------------------------
 
 
+# Mathematical symbols in the quiz's plain text, set in a serif italic as the chapters' maths is
+# (a sans-serif layer index l reads as a capital I): letters with a ^{superscript} or _{subscript}
+# (dA^{[l−1]}, n_{l}, C̄_{ij}) and lone letters (x, l, N, α, ŷ, the n of 3n), but not the articles
+# "a" and "A" before a word. Capital Greek letters (Σ) stay upright, as in TeX, and so do words
+# (Var, log) and the labels of SCRIPT_WORDS in a script (the "in" of n_{in}, as the chapters'
+# n_{\text{in}}).
+LETTER = "[A-Za-zα-ωŷℓ][\u0300-\u036f]?"
+NOT_BEFORE = "(?<![A-Za-zα-ω'’])"
+NOT_AFTER = "(?![A-Za-z0-9α-ω'’])"
+SCRIPT = r"(?:\^\{[^{}]*\}|_\{[^{}]*\}|ᵀ)"
+SYMBOL = re.compile(
+    rf"{NOT_BEFORE}(?P<word>(?:{LETTER})+)(?P<scripts>{SCRIPT}+)"
+    rf"|(?P<bare>{SCRIPT}+)"
+    rf"|{NOT_BEFORE}(?P<lone>{LETTER}){NOT_AFTER}"
+)
+SCRIPT_WORDS = ("in", "out")
+# A symbol's look, inline so that it holds where a front end drops the quiz's <style>.
+SYMBOL_STYLE = "font-family:Georgia,'Times New Roman',serif"
+
+
+def _symbol(letters):
+    return f'<var style="{SYMBOL_STYLE}">{letters}</var>'
+
+
+def _scripts(text):
+    """^{...} and _{...} as <sup> and <sub>, their letters as symbols (``text`` escaped)."""
+
+    def letters(match):
+        word = match[0]
+        if word in SCRIPT_WORDS:
+            return word
+        return "".join(_symbol(letter) for letter in re.findall(LETTER, word))
+
+    def script(match):
+        inner = re.sub(rf"(?:{LETTER})+", letters, match[2])
+        tag = "sup" if match[1] == "^" else "sub"
+        return f"<{tag}>{inner}</{tag}>"
+
+    return re.sub(r"([\^_])\{([^{}]*)\}", script, text)
+
+
+def _symbols(text):
+    """Plain quiz text (escaped) with its symbols marked up, and their scripts."""
+
+    def symbol(match):
+        if match["word"]:
+            return _symbol(match["word"]) + _scripts(match["scripts"])
+        if match["bare"]:
+            return _scripts(match["bare"])
+        article = match["lone"] in "aA" and re.match(
+            r"\s+[a-z]{2}", text[match.end() :]
+        )
+        return match[0] if article else _symbol(match["lone"])
+
+    return SYMBOL.sub(symbol, text)
+
+
 def _inline(text):
-    """Quiz text as HTML: `code`, ^{superscript} and _{subscript}; everything else escaped."""
+    """Quiz text as HTML: `code` as code, symbols in a serif italic, ^{superscript} and
+    _{subscript}; everything else escaped."""
     parts = re.split(r"(`[^`]+`)", text)
     out = []
     for part in parts:
         if len(part) > 1 and part.startswith("`") and part.endswith("`"):
             out.append(f"<code>{html.escape(part[1:-1])}</code>")
         else:
-            escaped = html.escape(part, quote=False)
-            escaped = re.sub(r"\^\{([^{}]*)\}", r"<sup>\1</sup>", escaped)
-            escaped = re.sub(r"_\{([^{}]*)\}", r"<sub>\1</sub>", escaped)
-            out.append(escaped)
+            out.append(_symbols(html.escape(part, quote=False)))
     return "".join(out)
+
+
+def _option_with_why(letter, text):
+    """ "b) The option." before its explanation: a colon only where the text has no full stop."""
+    separator = "" if text.rstrip().endswith((".", "?", "!")) else ":"
+    return f"{letter}) {_inline(text)}{separator}"
 
 
 LETTERS = "abcdefghij"
@@ -227,7 +288,7 @@ def _choice_html(qid, question):
     for letter, option in zip(LETTERS, question.options):
         if not option.correct:
             lines.append(
-                f"<li>{letter}) {_inline(option.text)}: "
+                f"<li>{_option_with_why(letter, option.text)} "
                 f'<span data-why="{letter}">{_inline(option.why)}</span></li>'
             )
     lines.append("</ul></details>")

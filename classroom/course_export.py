@@ -22,6 +22,7 @@ of Canvas's gradebook import, the example format (other gradebooks read the same
 """
 
 import csv
+import re
 from pathlib import Path
 
 import nbformat
@@ -37,13 +38,15 @@ TOTAL = "Final Points"
 
 
 def chapter_title(course, assignment):
-    """'Chapter 7: The MSE loss' from the source notebook's first heading, else the id."""
+    """'Chapter 7: The MSE loss' from the source notebook's first heading ('7. The MSE loss',
+    its number dropped since the column names it), else the id."""
     path = Path(course) / "source" / assignment / f"{assignment}.ipynb"
     if path.exists():
         for cell in nbformat.read(path, as_version=4).cells:
             for line in cell.source.splitlines():
                 if cell.cell_type == "markdown" and line.startswith("# "):
-                    return f"Chapter {int(assignment[:2])}: {line[2:].strip()}"
+                    title = re.sub(r"^\d+\.\s+", "", line[2:].strip())
+                    return f"Chapter {int(assignment[:2])}: {title}"
     return assignment
 
 

@@ -41,7 +41,8 @@ def test_the_zip_holds_every_page_the_modules_and_how_to_start(zip_path):
         for source in bundle.data_files():
             inside[f"{bundle.FOLDER}/{Path(source).relative_to('book')}"] = source
         readme_and_requirements = [
-            f"{bundle.FOLDER}/{n}" for n in ("README.md", "requirements.txt")
+            f"{bundle.FOLDER}/{n}"
+            for n in ("README.md", "requirements.txt", *bundle.LICENCES)
         ]
         assert sorted(names) == sorted([*inside, *readme_and_requirements])
         assert names == sorted(names)
@@ -83,10 +84,12 @@ def test_the_zip_is_the_same_bytes_every_build(zip_path, tmp_path):
     assert again.read_bytes() == zip_path.read_bytes()
 
 
-# --- The note in a notebook downloaded alone -----------------------------------------------------
+# --- A notebook downloaded alone ------------------------------------------------------------------
 
 
-def test_a_notebook_downloaded_alone_says_what_it_needs(tmp_path):
+def built_notebook(tmp_path, baseurl):
+    """Chapter 2 as the website's download serves it, after two builds (an incremental build
+    finds the cells already there)."""
     sources = tmp_path / "html" / "_sources" / "book"
     sources.mkdir(parents=True)
     notebook = sources / "02_constants.ipynb"
@@ -95,15 +98,85 @@ def test_a_notebook_downloaded_alone_says_what_it_needs(tmp_path):
         builder=SimpleNamespace(format="html"),
         outdir=str(tmp_path / "html"),
         srcdir=str(ROOT),
-        config=SimpleNamespace(html_baseurl="https://example.org/book/"),
+        config=SimpleNamespace(html_baseurl=baseurl),
     )
-    for _ in range(2):  # an incremental build finds the note already there
+    for _ in range(2):
         bundle.write_bundle_into_site(app, None)
-    cells = json.loads(notebook.read_text())["cells"]
+    return json.loads(notebook.read_text())["cells"]
+
+
+def test_a_notebook_downloaded_alone_says_what_it_needs_and_fetches_it(tmp_path):
+    cells = built_notebook(tmp_path, "https://example.org/book/")
     original = json.loads((ROOT / "book" / "02_constants.ipynb").read_text())["cells"]
     hidden = [c for c in original if "### BEGIN HIDDEN TESTS" in "".join(c["source"])]
     assert len(hidden) == 1  # the graded exercise's tests: left out of the download
-    assert cells[1:] == [cell for cell in original if cell not in hidden]
-    assert "mlp_core.py" in cells[0]["source"]
-    assert f"https://example.org/book/{bundle.ZIP_NAME}" in cells[0]["source"]
+    assert cells[2:] == [cell for cell in original if cell not in hidden]
+    note, fetch = cells[:2]
+    assert note["cell_type"] == "markdown" and "mlp_core.py" in note["source"]
+    assert f"https://example.org/book/{bundle.ZIP_NAME}" in note["source"]
+    assert fetch["cell_type"] == "code"
+    assert f'BOOK_ZIP = "https://example.org/book/{bundle.ZIP_NAME}"' in fetch["source"]
     assert (tmp_path / "html" / bundle.ZIP_NAME).is_file()
+
+
+def run_fetch_cell(source, folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    exec(compile(source, "fetch-cell", "exec"), {})
+
+
+def test_the_fetch_cell_copies_the_modules_from_the_website(
+    tmp_path, zip_path, monkeypatch
+):
+    """Without a base URL the address is None until the website's download writes it in
+    (book.js, the same line): here a file: URL stands for the website."""
+    fetch = built_notebook(tmp_path, "")[1]["source"]
+    assert "BOOK_ZIP = None" in fetch
+    fetch = fetch.replace("BOOK_ZIP = None", f"BOOK_ZIP = {zip_path.as_uri()!r}")
+    reader = tmp_path / "downloads"
+    reader.mkdir()
+    (reader / "02_constants.ipynb").write_text("a notebook the reader downloaded")
+    run_fetch_cell(fetch, reader, monkeypatch)
+    for name in (
+        "mlp_core.py",
+        "plotting.py",
+        "quiz.py",
+        "requirements.txt",
+        "LICENSE",
+    ):
+        assert (reader / name).is_file(), name
+    assert (reader / "data" / "quizzes" / "ch02.toml").is_file()
+    # The reader's own files are kept; the zip's notebooks and README are not copied.
+    assert (
+        reader / "02_constants.ipynb"
+    ).read_text() == "a notebook the reader downloaded"
+    assert not (reader / "README.md").exists()
+    assert not (reader / "03_data_and_shapes.ipynb").exists()
+
+
+def test_the_fetch_cell_takes_the_zip_beside_the_notebook(
+    tmp_path, zip_path, monkeypatch
+):
+    fetch = built_notebook(tmp_path, "")[1]["source"]
+    reader = tmp_path / "downloads"
+    reader.mkdir()
+    with pytest.raises(FileNotFoundError, match=bundle.ZIP_NAME):
+        run_fetch_cell(fetch, reader, monkeypatch)
+    (reader / bundle.ZIP_NAME).write_bytes(zip_path.read_bytes())
+    run_fetch_cell(fetch, reader, monkeypatch)
+    assert (reader / "mlp_core.py").read_bytes() == (ROOT / "mlp_core.py").read_bytes()
+
+
+def test_every_page_s_download_menu_links_the_zip():
+    context = {
+        "pathto": lambda name, resource: f"../{name}",
+        "header_buttons": [
+            {
+                "label": "download-buttons",
+                "buttons": [{"url": "../_sources/book/02_constants.ipynb"}],
+            }
+        ],
+    }
+    bundle.link_the_zip(None, "book/02_constants", "page.html", context, None)
+    buttons = context["header_buttons"][0]["buttons"]
+    assert buttons[0]["url"] == f"../{bundle.ZIP_NAME}"
+    assert buttons[1]["text"] == "this page (.ipynb)"

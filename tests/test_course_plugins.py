@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 import confined_kernel
+import course_export
 import course_feedback
 import course_term
 import course_tidy
@@ -180,3 +181,17 @@ def test_the_confined_kernel_runs_as_the_account_it_names(tmp_path):
         "--python",
         "/opt/hub/bin/python",
     ]
+
+
+@pytest.mark.parametrize("heading", ["# 7. The MSE loss", "# The MSE loss"])
+def test_a_chapter_column_is_named_once_by_its_number(tmp_path, heading):
+    """The website numbers every chapter's title; the export's column already names the number."""
+    source = tmp_path / "source" / "07_mse_loss"
+    source.mkdir(parents=True)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(heading)])
+    nbformat.write(notebook, source / "07_mse_loss.ipynb")
+    assert (
+        course_export.chapter_title(tmp_path, "07_mse_loss")
+        == "Chapter 7: The MSE loss"
+    )
+    assert course_export.chapter_title(tmp_path, "08_none") == "08_none"

@@ -130,6 +130,35 @@ def test_plain_text_without_tex(chapter):
         assert "$" not in text and "\\" not in text, text
 
 
+def test_symbols_in_a_serif_italic_and_words_as_they_are():
+    """A sans-serif l reads as a capital I: the quiz sets symbols as the chapters' maths is."""
+
+    def shown(text):
+        # <v> for each symbol, so that the expectation reads
+        return re.sub(r"<var[^>]*>(.*?)</var>", r"<v>\1</v>", quiz._inline(text))
+
+    assert shown("dA^{[l−1]} = W^{[l]ᵀ} dZ^{[l]}") == (
+        "<v>dA</v><sup>[<v>l</v>−1]</sup> = <v>W</v><sup>[<v>l</v>]ᵀ</sup> "
+        "<v>dZ</v><sup>[<v>l</v>]</sup>"
+    )
+    assert shown("A step with a = 3n, |a| and x = 2") == (
+        "A step with <v>a</v> = 3<v>n</v>, |<v>a</v>| and <v>x</v> = 2"
+    )
+    assert shown("Var(z) = n_{in} σ², Σ_{j} C̄_{ij}") == (
+        "Var(<v>z</v>) = <v>n</v><sub>in</sub> <v>σ</v>², "
+        "Σ<sub><v>j</v></sub> <v>C̄</v><sub><v>i</v><v>j</v></sub>"
+    )
+    assert shown("`W @ A + b` in layer l") == "<code>W @ A + b</code> in layer <v>l</v>"
+    assert 'style="font-family:Georgia' in quiz._inline("l")
+
+
+@pytest.mark.parametrize("chapter", quiz.chapters())
+def test_explanations_read_without_stray_punctuation(chapter):
+    """An option ending in a full stop is followed by its explanation, not by ".:"."""
+    text = re.sub(r"<[^>]+>", "", quiz.html_of(chapter))
+    assert not re.search(r"[.?!]:", text), re.search(r".{40}[.?!]:.{40}", text)[0]
+
+
 @pytest.mark.parametrize("chapter", quiz.chapters())
 def test_the_right_option_is_not_always_in_the_same_place(chapter):
     places = [

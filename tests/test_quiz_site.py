@@ -33,13 +33,13 @@ PAGE = """<!DOCTYPE html>
 <style>
 body {{ font: 16px/1.6 sans-serif; margin: 0 auto; padding: 1rem; max-width: 50rem;
         background: #fff; color: #222; }}
-/* As on the website (pydata-sphinx-theme): inline code has its own colour, and in dark mode an
-   HTML output sits on a light panel while code keeps the dark theme's colour. */
+/* As on the website (pydata-sphinx-theme, with _ext/static/site-fixes.css): inline code has its
+   own colour; in dark mode the page is dark, and an HTML output sits on it, in its colours. */
 code {{ color: #912583; }}
 @media (prefers-color-scheme: dark) {{
-  body {{ background: #121212; color: #ddd; }}
+  :root {{ color-scheme: dark; }}
+  body {{ background: #14181e; color: #ced6dd; }}
   code {{ color: #f3c7ee; }}
-  .output {{ background: rgb(206, 214, 221); color: rgb(34, 40, 50); }}
 }}
 </style></head>
 <body><main><h1>Quiz</h1>

@@ -1,19 +1,22 @@
-"""The website, checked in a real browser: offline, clean, accessible, fast.
+"""The website, checked in a real browser: offline, clean, accessible, fast, in both themes.
 
 Builds the book once if `_build/html` is missing or older than its sources (or uses $BOOK_HTML_DIR),
 serves it on 127.0.0.1 and visits every page in headless Chromium, as a first-time reader with no
-network but the site. The checks themselves live in tools/site_checks.py; test_site_checks.py
-shows that each catches what it should. External links are checked separately: `make linkcheck`.
+network but the site: at 1280 and 375 px, in the light theme and in the dark one, saving a
+screenshot of each into _build/screenshots/ (or $SITE_SCREENSHOTS). The checks themselves live in
+tools/site_checks.py; test_site_checks.py shows that each catches what it should. External links
+are checked separately: `make linkcheck`.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 import chromium
 import site_checks
-from notebook_bundle import toc_files
+from notebook_bundle import ZIP_NAME, toc_files
 
 # No module-wide mark: conftest.py marks every test that uses the `browser` fixture `browser`.
 
@@ -35,6 +38,15 @@ AXE_EXCEPTIONS = []
 # Images that cannot carry alt text (CSS selector of a container). ipywidgets' Image widget has no
 # alt attribute; the book shows its figures in HTML widgets with <img alt> instead, so none is needed.
 IMAGE_ALT_EXEMPT = ""
+# The boxes that must sit on the page's own colours in both themes: the quizzes, the widgets and
+# every HTML output (tools/site_checks.py, LOOK).
+PANELS = ".bq-quiz, .widget-subarea, .jupyter-widgets, .cell_output .text_html"
+# nbgrader's marker lines: the notebooks keep them for the student edition, no page shows them.
+GRADING_MARKERS = r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)"
+# Where the screenshots of every page go (light and dark, desktop and phone).
+SCREENSHOTS = Path(
+    os.environ.get("SITE_SCREENSHOTS") or ROOT / "_build" / "screenshots"
+)
 
 
 def toc_pages():
@@ -65,7 +77,9 @@ class Site:
                 self.browser,
                 self.base_url + page,
                 image_alt_exempt=IMAGE_ALT_EXEMPT,
-                screenshots=os.environ.get("SITE_SCREENSHOTS"),
+                screenshots=SCREENSHOTS,
+                panels=PANELS,
+                markers=GRADING_MARKERS,
             )
             self.reports[page] = report
             self.page_weights[page] = report.bytes_transferred
@@ -74,8 +88,7 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(browser, site_dir, page_weights):
-    if os.environ.get("SITE_SCREENSHOTS"):
-        Path(os.environ["SITE_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with chromium.serve(site_dir) as base_url:
         yield Site(browser, site_dir, base_url, page_weights)
 
@@ -106,7 +119,58 @@ PAGE_CHECKS = {
         site_checks.axe_problems(report, AXE_EXCEPTIONS) + report.alt_problems
     ),
     "fits_a_phone": lambda report, site: report.phone_overflow,
+    "both_themes_alike": lambda report, site: site_checks.panel_problems(report),
+    "figures_legible_on_a_phone": lambda report, site: report.figure_text,
+    "solutions_fold_alike": lambda report, site: solution_problems(report),
+    "headings_in_order": lambda report, site: heading_problems(report),
+    "licensed_and_linked": lambda report, site: licence_and_zip_problems(report),
 }
+
+
+def solution_problems(report):
+    """Every solution is one fold labelled "Solution" (_ext/solutions.py), with no grading
+    marker on the page."""
+    look = report.look.get("light", {})
+    problems = [f"grading marker on the page: {m}" for m in look.get("markers", [])]
+    for fold in look.get("folds", []):
+        if (
+            fold["label"].startswith("Solution")
+            and fold["kind"] != "details.bfs-solution"
+        ):
+            problems.append(f"a solution folded another way: {fold}")
+        if fold["label"].startswith("Show code cell content"):
+            problems.append(f"a folded code cell that is not a solution's: {fold}")
+    return problems
+
+
+def heading_problems(report):
+    """A section's heading is at least as bold as its subsections', and the title is said once."""
+    look = report.look.get("light", {})
+    problems = []
+    if look.get("h2") and look.get("h3") and look["h2"] < look["h3"]:
+        problems.append(f"h2 (weight {look['h2']}) is lighter than h3 ({look['h3']})")
+    parts = look.get("title", "").split(" \u2014 ")
+    if len(parts) > 1 and parts[0] == parts[1]:
+        problems.append(f"the title says the same twice: {look['title']}")
+    return problems
+
+
+def licence_and_zip_problems(report):
+    """The footer states the licences of the text and the code; a page with a download menu (every
+    chapter) links the zip of the whole book."""
+    if report.redirect_to:  # index.html, which sends the reader on at once
+        return []
+    footer = report.look.get("light", {}).get("footer", "")
+    problems = [
+        f"the footer does not name {licence}: {footer[:120]}"
+        for licence in ("CC BY 4.0", "MIT License")
+        if licence not in footer
+    ]
+    if "/book/" in report.url and not any(
+        link.endswith(ZIP_NAME) for link in report.links
+    ):
+        problems.append(f"no link to {ZIP_NAME}")
+    return problems
 
 
 @pytest.mark.parametrize("check", PAGE_CHECKS)
@@ -179,3 +243,94 @@ def test_keyboard_reaches_the_text_first(site, browser):
         assert page.evaluate("location.hash") == "#main-content"
     finally:
         page.close()
+
+
+def test_search_shows_its_field_and_snippets_cleanly(site, browser):
+    """On the search page the magnifier does not cover the query, and a snippet shows no raw TeX
+    ("\\([1, 4, 3, 1]\\)"): whole formulas are typeset, cut ones left out."""
+    page = browser.new_page(viewport=site_checks.DESKTOP)
+    try:
+        page.goto(site.base_url + "search.html?q=network")
+        page.wait_for_selector("#search-results li p.context", timeout=15000)
+        page.wait_for_load_state("networkidle")
+        try:  # MathJax, loaded for them, typesets the snippets as they arrive
+            page.wait_for_function(
+                "() => !Array.from(document.querySelectorAll('#search-results p.context'))"
+                ".some(p => p.textContent.includes('\\\\('))",
+                timeout=10000,
+            )
+        except Exception:
+            pass  # reported below
+        field = page.evaluate(
+            """() => {
+              const form = document.querySelector('.bd-search-container form.bd-search');
+              const icon = form.querySelector('.fa-magnifying-glass').getBoundingClientRect();
+              const input = form.querySelector('input');
+              const box = input.getBoundingClientRect();
+              const text = box.left + parseFloat(getComputedStyle(input).paddingLeft);
+              return {icon: icon.right, text};
+            }"""
+        )
+        snippets = page.eval_on_selector_all(
+            "#search-results li p.context", "ps => ps.map(p => p.textContent)"
+        )
+    finally:
+        page.close()
+    assert field["icon"] <= field["text"], field
+    assert snippets
+    raw = [s for s in snippets if re.search(r"\\\(|\\\)|\\\[", s)]
+    assert not raw, raw
+
+
+def chapter_number(page):
+    match = re.match(r"book/(\d\d)_", page)
+    return int(match[1]) if match else None
+
+
+def test_chapters_are_numbered_as_the_text_says(site_dir):
+    """The prose says "chapter 6" and "Exercise 6.2": each chapter's title, the sidebar and the
+    introduction's map show the same numbers, and the introduction is chapter 1, not the book's
+    name."""
+    chapters = [page for page in PAGES if chapter_number(page)]
+    assert len(chapters) == 14
+    intro = (site_dir / chapters[0]).read_text(encoding="utf-8")
+    sidebar = re.search(r'<nav class="[^"]*bd-docs-nav.*?</nav>', intro, re.S)[0]
+    linked = dict(
+        re.findall(
+            r'<a class="reference internal" href="([^"#]+)">([^<]+)</a>', sidebar
+        )
+    )
+    article = re.search(r'<section id="the-map">.*?</section>', intro, re.S)[0]
+    map_links = dict(
+        re.findall(
+            r'href="(\d\d_[a-z_]+\.html)"><span class="std std-doc">([^<]+)<', article
+        )
+    )
+    problems = []
+    for page in chapters:
+        number = chapter_number(page)
+        title = site_checks.title_of(site_dir / page)
+        if not title.startswith(f"{number}. "):
+            problems.append(f"{page}: title {title!r}")
+        text = (site_dir / page).read_text(encoding="utf-8")
+        for exercise in re.findall(r"<h3[^>]*>Exercise (\d+)\.\d+", text):
+            if int(exercise) != number:
+                problems.append(f"{page}: Exercise {exercise}.x in chapter {number}")
+        name = Path(page).name
+        in_sidebar = [t for href, t in linked.items() if href.endswith(name)]
+        if number > 1 and not (in_sidebar and in_sidebar[0].startswith(f"{number}. ")):
+            problems.append(f"the sidebar names {page} {in_sidebar}")
+        if number > 1 and not map_links.get(name, "").startswith(f"{number}. "):
+            problems.append(
+                f"the introduction's map names {page} {map_links.get(name)!r}"
+            )
+    assert site_checks.title_of(site_dir / chapters[0]) == "1. Introduction"
+    assert_none(problems)
+
+
+def test_the_landing_page_shows_no_imports_before_its_first_figure(site_dir):
+    intro = (site_dir / PAGES[1]).read_text(encoding="utf-8")
+    before = intro[: intro.index('<svg class="bfs-figure"')]
+    code = re.findall(r'<div class="highlight"><pre>(.*?)</pre>', before, re.S)
+    lines = [re.sub(r"<[^>]+>", "", block).strip() for block in code]
+    assert not [line for line in lines if re.match(r"(import|from) ", line)], lines

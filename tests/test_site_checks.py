@@ -84,6 +84,56 @@ PLANTED = {
     "broken_icon.html": page(
         "Broken icon", "<p>Text.</p>", '<link rel="stylesheet" href="gone.css">'
     ),
+    # A quiz on a light panel: fine on the light page, a bright block (with radio buttons drawn
+    # for the dark page, inverted on the panel) once the page is dark.
+    "panel.html": page(
+        "Panel",
+        '<div class="quiz" style="background: rgb(206, 214, 221); color: #222">'
+        '<label><input type="radio" name="q"> an answer</label></div>'
+        '<div class="quiz" style="color: inherit"><p>A quiz on the page itself.</p></div>',
+        "<style>html[data-theme=dark] { color-scheme: dark; }"
+        "html[data-theme=dark] body { background: #14181e; color: #ced6dd; }</style>",
+    ),
+    # Figures that say their text's size: 600 units wide at 100 % of a phone's column, their
+    # 11-unit text drawn at about 6 px; the same figure never narrower than 600 px, 11 px.
+    "figure_text.html": page(
+        "Figure text",
+        '<div style="overflow-x: auto; mask-image: linear-gradient(black, black)">'
+        '<svg viewBox="0 0 600 300" style="width: 100%; min-width: 600px">'
+        '<title>legible</title><g data-font-size="11"><text x="10" y="20">ok</text></g></svg>'
+        "</div>"
+        '<svg viewBox="0 0 600 300" style="width: 100%"><title>too small</title>'
+        '<g data-font-size="11"><text x="10" y="20">tiny</text></g></svg>'
+        '<div style="overflow-x: auto; mask-image: linear-gradient(black, black)">'
+        '<svg viewBox="0 0 600 300" style="width: 100%; min-width: 600px"><title>crowded</title>'
+        '<g data-font-size="11"><!-- one --><text x="10" y="40">one label</text></g>'
+        '<g data-font-size="11"><!-- two --><text x="30" y="44">two label</text></g></svg></div>',
+    ),
+    # Text cut by a box that does not scroll, and a box that scrolls without a hint.
+    "cut.html": page(
+        "Cut",
+        '<div style="overflow: hidden; width: 200px"><p style="white-space: nowrap">'
+        + "a line cut at the edge " * 2
+        + '</p></div><div class="quiet" style="overflow-x: auto; width: 200px">'
+        '<p style="white-space: nowrap">'
+        + "a line that scrolls quietly "
+        * 4
+        + "</p></div>"
+        '<div style="overflow-x: auto; width: 200px; mask-image: linear-gradient('
+        'to right, black 80%, transparent)"><p style="white-space: nowrap">'
+        + "a line that fades where it goes on " * 4
+        + "</p></div>"
+        '<div class="fits" style="position: relative; overflow-x: auto; width: 300px; mask-image: linear-gradient('
+        'to right, black 80%, transparent)"><span>a line that fits</span>'
+        '<span class="sr-only" style="position: absolute; clip: rect(1px, 1px, 1px, 1px); '
+        'white-space: nowrap">' + "words for screen readers only " * 10 + "</span></div>",
+    ),
+    "markers.html": page(
+        "Markers",
+        "<details><summary>Solution</summary><pre>def f():\n    ### BEGIN SOLUTION\n"
+        "    return 1\n    ### END SOLUTION</pre></details>"
+        "<p>Inline, <code>### BEGIN SOLUTION</code> is prose about the markers.</p>",
+    ),
     "redirect.html": '<meta http-equiv="Refresh" content="0; url=good.html" />',
     "bad_redirect.html": '<meta http-equiv="Refresh" content="0; url=nowhere.html" />',
 }
@@ -101,7 +151,11 @@ def planted(tmp_path_factory, browser):
         def visit(name):
             if name not in reports:
                 reports[name] = site_checks.visit(
-                    browser, base_url + name, widget_timeout_ms=500
+                    browser,
+                    base_url + name,
+                    widget_timeout_ms=500,
+                    panels=".quiz",
+                    markers=r"### (BEGIN|END) SOLUTION",
                 )
             return reports[name]
 
@@ -119,6 +173,8 @@ def all_problems(report, base_url, folder):
         + site_checks.axe_problems(report)
         + report.alt_problems
         + report.phone_overflow
+        + site_checks.panel_problems(report)
+        + report.figure_text
     )
 
 
@@ -196,8 +252,12 @@ def test_accessibility_violations_are_caught_unless_excepted(planted):
 
 def test_a_label_that_is_not_in_the_name_is_caught(planted):
     problems = site_checks.axe_problems(planted[2]("label_mismatch.html"))
-    assert [p.split(" ")[0] for p in problems] == ["label-content-name-mismatch"] * 2
+    assert [p.split(" ")[0] for p in problems[:2]] == [
+        "label-content-name-mismatch"
+    ] * 2
     assert problems[0].endswith(" at summary") and problems[1].endswith(" at button")
+    # axe runs in the dark theme too, and says so
+    assert problems[2:] == [f"in dark mode: {problem}" for problem in problems[:2]]
 
 
 def test_text_wider_than_a_phone_is_caught(planted):
@@ -223,3 +283,49 @@ def test_a_missing_icon_or_stylesheet_is_caught(planted):
     assert site_checks.broken_links(visit("broken_icon.html"), base_url, folder) == [
         f"broken link: {base_url}gone.css"
     ]
+
+
+def test_a_panel_of_the_other_theme_s_colour_is_caught(planted):
+    report = planted[2]("panel.html")
+    assert report.look["light"]["panels"] == []
+    problems = site_checks.panel_problems(report)
+    assert problems[0].startswith(
+        'dark: <div class="quiz"> sits on a light panel on a dark page'
+    )
+    assert "radio buttons are drawn for a dark background on a light one" in problems[1]
+    assert len(problems) == 2  # the quiz on the page itself is fine
+
+
+def test_figure_text_under_11_px_on_a_phone_and_overlapping_labels_are_caught(planted):
+    problems = planted[2]("figure_text.html").figure_text
+    assert len(problems) == 2
+    assert problems[0].startswith("figure text drawn at 6.")
+    assert problems[0].endswith("on a 375px screen: too small")
+    assert problems[1] == 'two labels overlap in a figure ("one" and "two"): crowded'
+
+
+def test_cut_text_and_a_scroll_box_without_a_hint_are_caught(planted):
+    problems = planted[2]("cut.html").phone_overflow
+    assert problems[0].startswith('text cut at the edge of <div class="">')
+    assert problems[1].startswith('<div class="quiet"> scrolls sideways by')
+    # A fade on a box that fits (what is read aloud only does not count): the text looks cut.
+    assert problems[2].startswith('<div class="fits"> is faded at its edge, but all of it fits')
+    assert len(problems) == 3  # the box that scrolls and fades is fine
+
+
+def test_grading_markers_are_caught_in_code_not_in_prose(planted):
+    look = planted[2]("markers.html").look["light"]
+    assert look["markers"] == ["### BEGIN SOLUTION", "### END SOLUTION"]
+    assert look["folds"] == [{"kind": "details.", "label": "Solution"}]
+
+
+def test_every_page_is_seen_in_both_themes_at_both_widths(planted, browser, tmp_path):
+    folder, base_url, _ = planted
+    report = site_checks.visit(browser, base_url + "good.html", screenshots=tmp_path)
+    names = sorted(Path(shot).name for shot in report.screenshots)
+    assert names == [
+        f"good_html-{theme}-{width}.png"
+        for theme in ("dark", "light")
+        for width in (1280, 375)
+    ]
+    assert report.look["light"]["title"] == "Good" and report.look["dark"]

@@ -71,6 +71,41 @@ def test_a_repository_url_brings_the_buttons_back():
     assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
 
 
+def test_a_repository_url_adds_the_repository_and_its_issues_to_the_footer():
+    licence = '<p class="bfs-licence">CC BY 4.0 and MIT</p>'
+    options = theme_options("https://github.com/someone/backprop-from-scratch/")
+    options.update(extra_footer=licence, repository_branch="book")
+    site_fixes.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    footer = options["extra_footer"]
+    assert footer.startswith(licence)
+    url = "https://github.com/someone/backprop-from-scratch"
+    assert f'<a href="{url}">{url}</a>' in footer
+    assert f'<a href="{url}/issues">its issue tracker</a>' in footer
+    assert f'<a href="{url}/blob/book/LICENSE">LICENSE</a>' in footer
+
+
+@pytest.mark.parametrize("url", ["", site_fixes.JUPYTER_BOOK_DEFAULT_URL])
+def test_without_a_repository_url_the_footer_has_only_the_licences(url):
+    options = theme_options(url)
+    options["extra_footer"] = '<p class="bfs-licence">CC BY 4.0 and MIT</p>'
+    site_fixes.set_repository_buttons(None, SimpleNamespace(html_theme_options=options))
+    assert options["extra_footer"] == '<p class="bfs-licence">CC BY 4.0 and MIT</p>'
+
+
+def test_the_licences_are_in_the_repository_and_on_every_page():
+    """LICENSE says which files are under which licence; the footer of every page says it too
+    (tests/test_site.py checks the built pages)."""
+    pointer = (ROOT / "LICENSE").read_text()
+    assert "LICENSE-TEXT" in pointer and "LICENSE-CODE" in pointer
+    assert (
+        "Attribution 4.0 International Public License"
+        in (ROOT / "LICENSE-TEXT").read_text()
+    )
+    assert "MIT License" in (ROOT / "LICENSE-CODE").read_text()
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text())["html"]["extra_footer"]
+    assert "creativecommons.org/licenses/by/4.0" in footer and "MIT License" in footer
+
+
 def test_binder_is_ready_for_when_the_url_is_set():
     """Whatever `repository: url:` says (a fork sets it, as the README tells it to), the Binder
     button has what it launches: the binder/ folder, and the extension that shows the button."""
@@ -80,3 +115,22 @@ def test_binder_is_ready_for_when_the_url_is_set():
     post_build = ROOT / "binder" / "postBuild"
     assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
     assert "pip install --no-deps -e ." in post_build.read_text()
+
+
+def test_an_edited_static_file_reaches_the_site_without_a_clean_build(tmp_path):
+    """A build that finds no page out of date copies no static file: the build-finished hook
+    does, for every file of _ext/static/ that is missing or differs, and leaves the rest alone."""
+    static = tmp_path / "_static"
+    static.mkdir()
+    (static / "book.js").write_text("// the old book.js")
+    (static / "theme.css").write_text("/* the theme's own */")
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path))
+    site_fixes.copy_changed_static_files(app, None)
+    for source in site_fixes.STATIC.rglob("*"):
+        if source.is_file():
+            copy = static / source.relative_to(site_fixes.STATIC)
+            assert copy.read_bytes() == source.read_bytes(), source.name
+    assert (static / "theme.css").read_text() == "/* the theme's own */"
+    (static / "book.js").write_text("// stale")
+    site_fixes.copy_changed_static_files(app, RuntimeError("the build failed"))
+    assert (static / "book.js").read_text() == "// stale"

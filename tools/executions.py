@@ -3,7 +3,7 @@
 Executing notebooks is most of the cost of `make test`. Whatever executes chapters records it here
 (`record(names, purpose)`): the website's build (tests/conftest.py), nbval (counted by this plugin,
 once per notebook, with the environment and OpenBLAS kernel its kernel runs in), the autograder
-(tests/test_nbgrader.py). At the end, pytest's summary prints one line per chapter.
+(tests/test_classroom.py). At the end, pytest's summary prints one line per chapter.
 
 With ``--every-chapter-in-nbval`` (the Makefile's test command), the run fails unless nbval ran
 every chapter of the book in an environment other than the tests' own, under OpenBLAS's generic

@@ -63,7 +63,12 @@ class PageReport:
     broken_images: list = field(default_factory=list)
     alt_problems: list = field(default_factory=list)
     axe_violations: list = field(default_factory=list)
+    axe_violations_dark: list = field(default_factory=list)
     phone_overflow: list = field(default_factory=list)
+    # The page as a reader sees it, in both themes (LOOK): {"light": {...}, "dark": {...}}
+    look: dict = field(default_factory=dict)
+    figure_text: list = field(default_factory=list)
+    screenshots: list = field(default_factory=list)
 
 
 # A redirect page such as Jupyter Book's index.html: <meta http-equiv="Refresh" content="0; url=...">
@@ -183,6 +188,172 @@ PHONE_OVERFLOW = r"""() => {
 }"""
 
 
+# Cut text: text that reaches past the edge of a box that clips it (overflow-x hidden or clip)
+# without a scrolling box in between, so part of it cannot be seen at all. And a box that does
+# scroll sideways must show that it does: a fade (mask-image) at the edge where more waits.
+CUT_AND_UNHINTED = r"""() => {
+  const root = document.querySelector('article') || document.querySelector('main') || document.body;
+  const problems = [];
+  const style = el => getComputedStyle(el);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const reported = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest('mjx-assistive-mml, .visually-hidden, .sr-only')) continue;
+    if (style(parent).visibility === 'hidden') continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+    if (!rects.length) continue;
+    for (let box = parent; box && box !== document.documentElement; box = box.parentElement) {
+      const overflow = style(box).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll') break;
+      if (overflow !== 'hidden' && overflow !== 'clip') continue;
+      const edge = box.getBoundingClientRect();
+      if (edge.width <= 1 || edge.height <= 1) break;  // text for screen readers only
+      if (rects.some(r => r.right > edge.right + 1 || r.left < edge.left - 1)) {
+        if (!reported.has(box)) problems.push(`text cut at the edge of <${box.tagName.toLowerCase()} class="${box.className}">, ` +
+                                             `which does not scroll: ${node.textContent.trim().slice(0, 60)}`);
+        reported.add(box);
+      }
+      break;
+    }
+  }
+  // What a box draws reaches this far past its right edge (px), and does it start before its left
+  // one: measured from what is drawn, not scrollWidth, which counts text for screen readers only
+  // (MathJax's hidden MathML makes every inline equation's scrollWidth larger than it looks).
+  const hidden = el => el.closest('mjx-assistive-mml, .visually-hidden, .sr-only');
+  const drawnPast = box => {
+    const edge = box.getBoundingClientRect();
+    let left = Infinity, right = -Infinity;
+    const add = r => { if (r.width > 0) { left = Math.min(left, r.left); right = Math.max(right, r.right); } };
+    for (const el of box.querySelectorAll('*')) if (!hidden(el)) add(el.getBoundingClientRect());
+    const text = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    for (let node = text.nextNode(); node; node = text.nextNode()) {
+      if (!node.textContent.trim() || hidden(node.parentElement)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) add(r);
+    }
+    return Math.max(right - edge.right, edge.left - left);
+  };
+  const faded = box => [style(box).maskImage, style(box).webkitMaskImage].some(m => m && m !== 'none');
+  for (const box of root.querySelectorAll('*')) {
+    if (box.clientWidth === 0) continue;
+    const overflow = style(box).overflowX;
+    const scrolls = ['auto', 'scroll'].includes(overflow) && box.scrollWidth - box.clientWidth > 8;
+    const past = scrolls || faded(box) ? drawnPast(box) : 0;
+    // more than 8 px: an italic letter's overhang in inline maths is not content out of sight
+    if (scrolls && past > 8 && !faded(box)) {
+      problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> scrolls sideways by ` +
+                    `${Math.round(past)}px with no hint that it does: ${box.textContent.trim().slice(0, 60)}`);
+    }
+    // And the converse: a fade on a box whose content all fits fades text that is all there.
+    if (faded(box) && past <= 8) {
+      problems.push(`<${box.tagName.toLowerCase()} class="${box.className}"> is faded at its edge, but ` +
+                    `all of it fits: ${box.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  return problems;
+}"""
+
+# Figures whose SVG says the size of its text (data-font-size, in the SVG's units): the size each
+# is drawn at on this screen, in CSS px, and any two of those texts drawn over each other.
+FIGURE_TEXT = r"""(smallest) => {
+  const problems = [];
+  for (const svg of document.querySelectorAll('svg[viewBox]')) {
+    const sized = svg.querySelectorAll('[data-font-size]');
+    const width = svg.getBoundingClientRect().width;
+    if (!sized.length || !width) continue;
+    const scale = width / svg.viewBox.baseVal.width;
+    const size = Math.min(...Array.from(sized, g => +g.dataset.fontSize)) * scale;
+    const title = ((svg.querySelector('title') || {}).textContent || '').slice(0, 60);
+    if (size < smallest) {
+      problems.push(`figure text drawn at ${size.toFixed(1)}px (under ${smallest}px) on a ` +
+                    `${document.documentElement.clientWidth}px screen: ${title}`);
+    }
+    // Two labels of one figure drawn over each other (by more than 2 px each way).
+    const boxes = Array.from(sized, g => [g, g.getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i][1], boxes[j][1]];
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 2 && y > 2) {
+          // matplotlib writes each text's string in a comment inside its group
+          const text = g => ((Array.from(g.childNodes).find(n => n.nodeType === 8) || {}).textContent || '').trim();
+          problems.push(`two labels overlap in a figure ("${text(boxes[i][0])}" and ` +
+                        `"${text(boxes[j][0])}"): ${title}`);
+        }
+      }
+    }
+  }
+  return problems;
+}"""
+
+# What the page looks like in the current theme: the background of each panel (`panels`, a CSS
+# selector: quizzes, widgets, outputs) against the page's own, with the colour scheme of the form
+# controls inside; the headings' weights; the title; the footer; every fold with its label; and
+# any code shown (<pre>) matching `markers` (a regex source).
+LOOK = r"""([panels, markers]) => {
+  const rgba = text => (text.match(/[\d.]+/g) || [0, 0, 0, 0]).map(Number).concat([1]).slice(0, 4);
+  const luminance = ([r, g, b]) => {
+    const linear = c => (c /= 255) <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const colour = rgba(getComputedStyle(e).backgroundColor);
+      if (colour[3] > 0.5) return colour;
+    }
+    return [255, 255, 255, 1];
+  };
+  const page = luminance(background(document.querySelector('main') || document.body));
+  const contrast = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const panelProblems = [];
+  for (const panel of panels ? document.querySelectorAll(panels) : []) {
+    if (!panel.getClientRects().length) continue;
+    const own = luminance(background(panel));
+    const name = `<${panel.tagName.toLowerCase()} class="${panel.className}">`;
+    if (contrast(own, page) >= 3) {
+      panelProblems.push(`${name} sits on a ${own > page ? 'light' : 'dark'} panel on a ` +
+                         `${own > page ? 'dark' : 'light'} page (contrast ${contrast(own, page).toFixed(1)}:1)`);
+    }
+    for (const control of panel.querySelectorAll('input[type=radio], input[type=checkbox]')) {
+      const scheme = getComputedStyle(control).colorScheme;
+      const drawn = scheme.includes('dark') && !scheme.includes('light') ? 'dark' : 'light';
+      const around = luminance(background(control)) < 0.18 ? 'dark' : 'light';
+      if (drawn !== around) {
+        panelProblems.push(`${name}: its ${control.type} buttons are drawn for a ${drawn} ` +
+                           `background on a ${around} one (they look inverted)`);
+        break;
+      }
+    }
+  }
+  const root = document.querySelector('article') || document.querySelector('main') || document.body;
+  const weight = selector => {
+    const el = root.querySelector(selector);
+    return el ? Number(getComputedStyle(el).fontWeight) : null;
+  };
+  const folds = Array.from(root.querySelectorAll('details, .dropdown.admonition, .toggle'),
+    el => ({kind: `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')}`,
+            label: ((el.querySelector('summary, .admonition-title') || {}).textContent || '').trim().replace(/\s+/g, ' ')}));
+  const code = Array.from(document.querySelectorAll('pre'), pre => pre.textContent).join('\n');
+  const found = markers ? Array.from(code.matchAll(new RegExp(markers, 'g')), m => m[0]) : [];
+  return {panels: panelProblems, h2: weight('h2'), h3: weight('h3'), title: document.title,
+          footer: ((document.querySelector('.bd-footer-content') || document.querySelector('footer') || {})
+                   .textContent || '').replace(/\s+/g, ' ').trim(),
+          folds, markers: found};
+}"""
+
+# The reader's own choice of dark mode (the theme's switch): pydata-sphinx-theme reads the mode
+# when the page loads, so the visit sets it as the switch does, with the system's preference.
+DARK = """() => {
+  document.documentElement.dataset.mode = 'dark';
+  document.documentElement.dataset.theme = 'dark';
+}"""
+
+
 def visit(
     browser,
     url,
@@ -191,12 +362,19 @@ def visit(
     axe=True,
     screenshots=None,
     widget_timeout_ms=20000,
+    panels="",
+    markers="",
+    smallest_text=11,
 ):
     """Load `url` in a fresh browser context (empty cache, like a first-time reader) and record it.
 
     Only requests to 127.0.0.1 (or file: URLs) go out; any other is recorded and aborted, so a
     page that needs the internet shows up here and the check never touches the network.
-    `screenshots`: a folder to save desktop and phone screenshots into, or None.
+    The page is seen at desktop width, then at phone width, in the light theme, then in the dark
+    one at both widths (axe runs in both themes). `screenshots`: a folder to save the four
+    screenshots into, or None. `panels`: a CSS selector of the boxes that must sit on the page's
+    own colours in both themes (quizzes, widgets); `markers`: a regex of text no page may show;
+    `smallest_text`: the smallest text (px) a figure may draw on a phone.
     """
     report = PageReport(url=url)
     context = browser.new_context(viewport=DESKTOP)
@@ -239,7 +417,13 @@ def visit(
             _follow_refresh(page, refresh.group(1), report)
         else:
             _inspect(
-                page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms
+                page,
+                report,
+                image_alt_exempt,
+                axe,
+                screenshots,
+                widget_timeout_ms,
+                (panels, markers, smallest_text),
             )
         report.bytes_transferred = sum(_size(request) for request in finished)
     finally:
@@ -258,7 +442,8 @@ def _follow_refresh(page, relative_url, report):
         report.page_errors.append(f"the redirect to {target} did not happen")
 
 
-def _inspect(page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms):
+def _inspect(page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms, look):
+    panels, markers, smallest_text = look
     page.evaluate(WAIT_FOR_MATHJAX)
     if page.locator(WIDGET_VIEW).count():
         try:
@@ -284,17 +469,32 @@ def _inspect(page, report, image_alt_exempt, axe, screenshots, widget_timeout_ms
     name = (
         re.sub(r"[^A-Za-z0-9]+", "_", urlsplit(report.url).path).strip("_") or "index"
     )
-    if screenshots:
-        page.screenshot(
-            path=str(Path(screenshots) / f"{name}-desktop.png"), full_page=True
-        )
+
+    def shot(theme, width):
+        if screenshots:
+            path = Path(screenshots) / f"{name}-{theme}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            report.screenshots.append(str(path))
+
+    report.look["light"] = page.evaluate(LOOK, [panels, markers])
+    shot("light", DESKTOP["width"])
     page.set_viewport_size(PHONE)
-    page.wait_for_timeout(300)  # let the theme's resize handlers run
-    report.phone_overflow = page.evaluate(PHONE_OVERFLOW)
-    if screenshots:
-        page.screenshot(
-            path=str(Path(screenshots) / f"{name}-phone.png"), full_page=True
-        )
+    page.wait_for_timeout(300)  # let the theme's and the page's resize handlers run
+    report.phone_overflow = page.evaluate(PHONE_OVERFLOW) + page.evaluate(
+        CUT_AND_UNHINTED
+    )
+    report.figure_text = page.evaluate(FIGURE_TEXT, smallest_text)
+    shot("light", PHONE["width"])
+    page.emulate_media(color_scheme="dark")
+    page.evaluate(DARK)
+    page.wait_for_timeout(100)
+    report.look["dark"] = page.evaluate(LOOK, [panels, markers])
+    shot("dark", PHONE["width"])
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(300)
+    if axe:
+        report.axe_violations_dark = page.evaluate(AXE, WCAG_TAGS)
+    shot("dark", DESKTOP["width"])
 
 
 def _size(request):
@@ -401,9 +601,20 @@ def widget_problems(report):
 
 
 def axe_problems(report, exceptions=(), impacts=("serious", "critical")):
-    """axe-core violations of the given impact; `exceptions` are (rule id, target regex, reason)."""
+    """axe-core violations of the given impact, in the light theme and then in the dark one (each
+    said once per theme); `exceptions` are (rule id, target regex, reason)."""
     problems = []
-    for violation in report.axe_violations:
+    for theme, violations in (
+        ("", report.axe_violations),
+        ("in dark mode: ", report.axe_violations_dark),
+    ):
+        problems += _axe_problems(violations, exceptions, impacts, theme)
+    return problems
+
+
+def _axe_problems(violations, exceptions, impacts, theme):
+    problems = []
+    for violation in violations:
         if violation["impact"] not in impacts:
             continue
         for node in violation["nodes"]:
@@ -413,9 +624,19 @@ def axe_problems(report, exceptions=(), impacts=("serious", "critical")):
             ):
                 continue
             problems.append(
-                f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+                f"{theme}{violation['id']} ({violation['impact']}): {violation['help']} "
+                f"at {node['target']}"
             )
     return problems
+
+
+def panel_problems(report):
+    """Quizzes and widgets on a panel of the other theme's colour, or with inverted controls."""
+    return [
+        f"{theme}: {problem}"
+        for theme, look in report.look.items()
+        for problem in look.get("panels", [])
+    ]
 
 
 def title_of(page_file):

@@ -46,3 +46,48 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 });
+
+// The search page's snippets (Sphinx 7.4.7's searchtools.js) are the text of the page as served:
+// maths as raw TeX, "\([1, 4, 3, 1]\)", and the printed table of contents first. Take the text
+// without the table of contents, drop a formula cut by the snippet's ends, and typeset the whole
+// ones with the site's MathJax, which the search page (no maths of its own) loads only then: the
+// path is _config.yml's mathjax_path, under _static/.
+if (typeof Search !== "undefined" && Search.makeSearchSummary) {
+  const MATHJAX = "_static/offline/mathjax/tex-mml-chtml.js";
+  let mathjax = null;
+  const typeset = (element) => {
+    if (!mathjax) {
+      mathjax = window.MathJax && MathJax.startup ? Promise.resolve() : new Promise((loaded, failed) => {
+        const script = document.createElement("script");
+        script.src = (document.documentElement.dataset.content_root || "") + MATHJAX;
+        script.addEventListener("load", loaded);
+        script.addEventListener("error", failed);
+        document.head.appendChild(script);
+      });
+    }
+    mathjax
+      .then(() => MathJax.startup.promise)
+      .then(() => MathJax.typesetPromise([element]))
+      .catch(console.error);
+  };
+  const htmlToText = Search.htmlToText;
+  Search.htmlToText = (htmlString, anchor) => {
+    const page = new DOMParser().parseFromString(htmlString, "text/html");
+    page.querySelectorAll("#jb-print-toc, .bd-toc, nav").forEach((element) => element.remove());
+    return htmlToText(page.documentElement.outerHTML, anchor);
+  };
+  const makeSearchSummary = Search.makeSearchSummary;
+  Search.makeSearchSummary = (htmlText, keywords, anchor) => {
+    const summary = makeSearchSummary(htmlText, keywords, anchor);
+    if (!summary) return summary;
+    let text = summary.textContent;
+    const close = text.indexOf("\\)");
+    const open = text.indexOf("\\(");
+    if (close >= 0 && (open < 0 || close < open)) text = "..." + text.slice(close + 2);
+    const lastOpen = text.lastIndexOf("\\(");
+    if (lastOpen > text.lastIndexOf("\\)")) text = text.slice(0, lastOpen) + "...";
+    summary.textContent = text;
+    if (text.includes("\\(")) typeset(summary);
+    return summary;
+  };
+}
