@@ -121,12 +121,15 @@ PLANTED = {
         + "</p></div>"
         '<div style="overflow-x: auto; width: 200px; mask-image: linear-gradient('
         'to right, black 80%, transparent)"><p style="white-space: nowrap">'
-        + "a line that fades where it goes on " * 4
+        + "a line that fades where it goes on "
+        * 4
         + "</p></div>"
         '<div class="fits" style="position: relative; overflow-x: auto; width: 300px; mask-image: linear-gradient('
         'to right, black 80%, transparent)"><span>a line that fits</span>'
         '<span class="sr-only" style="position: absolute; clip: rect(1px, 1px, 1px, 1px); '
-        'white-space: nowrap">' + "words for screen readers only " * 10 + "</span></div>",
+        'white-space: nowrap">'
+        + "words for screen readers only " * 10
+        + "</span></div>",
     ),
     "markers.html": page(
         "Markers",
@@ -309,7 +312,9 @@ def test_cut_text_and_a_scroll_box_without_a_hint_are_caught(planted):
     assert problems[0].startswith('text cut at the edge of <div class="">')
     assert problems[1].startswith('<div class="quiet"> scrolls sideways by')
     # A fade on a box that fits (what is read aloud only does not count): the text looks cut.
-    assert problems[2].startswith('<div class="fits"> is faded at its edge, but all of it fits')
+    assert problems[2].startswith(
+        '<div class="fits"> is faded at its edge, but all of it fits'
+    )
     assert len(problems) == 3  # the box that scrolls and fades is fine
 
 
