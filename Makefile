@@ -19,9 +19,11 @@ book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
-# Lint and the unit tests only: no notebook is executed, no book built, no browser started.
+# Lint and the unit tests only: no notebook is executed, no book built, no browser started. The
+# tests run in parallel, one worker per core (at most 4).
 check: lint jscheck
-	$(BIN)/pytest -m "not browser and not notebooks and not course" tests
+	$(BIN)/pytest -m "not browser and not notebooks and not course" \
+	  --numprocesses auto --maxprocesses 4 tests
 
 # Every test. nbval runs the chapters as a reader does: from the zip, in a new environment made from
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
