@@ -223,8 +223,8 @@ LIVE_CELLS = [
 @pytest.mark.parametrize("chapter, function", LIVE_CELLS)
 def test_the_stored_live_figures_are_current(chapter, function):
     """JupyterLab shows a trusted notebook's stored output without running it: that output must be
-    what the cell gives now (book/js and book/playground.py as they are). nbval does not compare
-    these cells (their tag is nbval-ignore-output, to keep its report short)."""
+    what the cell gives now (book/js and book/playground.py as they are). nbval compares them too,
+    in `make test`; this test says so in `make check`, in one line."""
     notebook = json.loads((ROOT / "book" / chapter).read_text())
     cells = [
         c
@@ -240,7 +240,7 @@ def test_the_stored_live_figures_are_current(chapter, function):
     [output] = cells[0]["outputs"]
     stored = "".join(output["data"]["text/html"])
     assert stored == fresh.data, (
-        f"book/{chapter}'s live figure is out of date: execute the chapter again (README, "
-        "'Numbers in the text': jupyter execute, store_expressions, clean_notebooks)"
+        f"book/{chapter}'s live figure is out of date: execute the chapter again "
+        f"(make notebooks NOTEBOOKS=book/{chapter})"
     )
     assert "".join(output["data"]["text/plain"]) == repr(fresh)
