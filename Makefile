@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.requirements-installed
 NODE_READY := node_modules/.installed
 
-.PHONY: book check test student lab notebooks sync lint jscheck format bench bench-engine clean freeze linkcheck
+.PHONY: book check test student lab notebooks sync lint style jscheck format bench bench-engine clean freeze linkcheck
 
 book: $(READY)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -21,7 +21,7 @@ book: $(READY)
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started. The
 # tests run in parallel, one worker per core (at most 4).
-check: lint jscheck
+check: style jscheck
 	$(BIN)/pytest -m "not browser and not notebooks and not course" \
 	  --numprocesses auto --maxprocesses 4 tests
 
@@ -31,7 +31,7 @@ check: lint jscheck
 # tests/test_same_numbers.py compares the two with the committed notebooks. pytest-xdist runs the
 # test files in parallel, one worker per core (at most 4), each file in one worker.
 READER := _build/reader
-test: lint jscheck
+test: style jscheck
 	$(BIN)/python tools/fresh_environment.py $(READER)
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
@@ -71,10 +71,14 @@ sync: $(READY)
 
 # Notebooks carry no volatile metadata (widget state, execution times): `make notebooks` writes none,
 # and `.venv/bin/python tools/clean_notebooks.py book/NAME.ipynb` removes what JupyterLab added.
-lint: $(READY)
+lint: style
+	$(BIN)/python tools/clean_notebooks.py --check book/*.ipynb
+
+# Style alone: `make check` and `make test` check the notebooks' metadata in their tests
+# (tests/test_notebooks_clean.py), so they run this instead of `lint`.
+style: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python tools/clean_notebooks.py --check book/*.ipynb
 
 # The engine's JavaScript (book/js) and its tests (tests/js): ESLint, then the unit tests in Node.
 jscheck: $(NODE_READY)
