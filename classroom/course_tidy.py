@@ -153,7 +153,7 @@ class KeepCopiesAsPlainCells(_Noting):
             return None
 
 
-class RestoreReleasedCells(OverwriteCells):
+class RestoreReleasedCells(OverwriteCells, _Noting):
     """nbgrader's OverwriteCells (a changed read-only cell is put back), which also puts back a
     deleted graded cell after the cell it followed, and notes both."""
 
@@ -165,13 +165,7 @@ class RestoreReleasedCells(OverwriteCells):
         nb, resources = super().preprocess(nb, resources)
         for cell in nb.cells:
             if _grade_id(cell) not in before:
-                add_note(
-                    Path.cwd(),
-                    resources["nbgrader"]["assignment"],
-                    resources["nbgrader"]["student"],
-                    "autograde",
-                    f"put back the deleted cell {_grade_id(cell)}",
-                )
+                self.note(resources, f"put back the deleted cell {_grade_id(cell)}")
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -181,11 +175,8 @@ class RestoreReleasedCells(OverwriteCells):
             cell.cell_type,
             released_source(cell.source),
         ):
-            add_note(
-                Path.cwd(),
-                resources["nbgrader"]["assignment"],
-                resources["nbgrader"]["student"],
-                "autograde",
+            self.note(
+                resources,
                 f"put back the read-only cell {_grade_id(cell)}, which was changed",
             )
         return cell, resources
