@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -170,6 +171,24 @@ def build_site():
 def site_dir(browser, built_site):
     """The built website for the browser tests (nothing is built when they are skipped)."""
     return built_site
+
+
+def copy_the_book(root):
+    """Copy what the notebooks need into ``root`` (a new folder) and return it: book/ and the
+    repository's modules they import (pyproject.toml's py-modules), as a JupyterLab serves them."""
+    shutil.copytree(
+        ROOT / "book", root / "book", ignore=shutil.ignore_patterns(".*", "__pycache__")
+    )
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    for module in pyproject["tool"]["setuptools"]["py-modules"]:
+        shutil.copy(ROOT / f"{module}.py", root / f"{module}.py")
+    return root
+
+
+@pytest.fixture(scope="session")
+def book_copy():
+    """``copy_the_book``, for the tests that serve the chapters in JupyterLab."""
+    return copy_the_book
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,6 @@ at the end shows that each is caught.
 """
 
 import json
-import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -42,16 +40,9 @@ def chapter_problems(view, chapter):
 
 
 @pytest.fixture(scope="module")
-def lab_root(tmp_path_factory):
+def lab_root(tmp_path_factory, book_copy):
     """A copy of what the notebooks need: book/ and the modules they import."""
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(
-        ROOT / "book", root / "book", ignore=shutil.ignore_patterns(".*", "__pycache__")
-    )
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    for module in pyproject["tool"]["setuptools"]["py-modules"]:
-        shutil.copy(ROOT / f"{module}.py", root / f"{module}.py")
-    return root
+    return book_copy(tmp_path_factory.mktemp("lab"))
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,6 @@ sentence instead. The server is tools/lab_checks.py's, with its own data folder 
 """
 
 import os
-import shutil
-import tomllib
-from pathlib import Path
 
 import pytest
 from nbformat import read, write
@@ -22,23 +19,16 @@ import site_checks
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 STARTED = (
     "() => document.querySelector('.jp-OutputArea [data-bfs-live]')?.dataset.bfsStarted"
 )
 
 
 @pytest.fixture(scope="module")
-def lab(browser, tmp_path_factory):
+def lab(browser, tmp_path_factory, book_copy):
     """A JupyterLab serving a copy of book/ in which chapters 8 and 11 are trusted, and a page."""
-    root = tmp_path_factory.mktemp("lab")
+    root = book_copy(tmp_path_factory.mktemp("lab"))
     data = tmp_path_factory.mktemp("jupyter-data")
-    shutil.copytree(
-        ROOT / "book", root / "book", ignore=shutil.ignore_patterns(".*", "__pycache__")
-    )
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    for module in pyproject["tool"]["setuptools"]["py-modules"]:
-        shutil.copy(ROOT / f"{module}.py", root / f"{module}.py")
     # Trust goes by content: the untrusted copy differs from chapter 11 by one metadata field.
     copy = read(root / "book" / "11_playground.ipynb", as_version=4)
     copy.metadata["copy"] = "not signed"
