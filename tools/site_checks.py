@@ -195,11 +195,13 @@ CUT_AND_UNHINTED = r"""() => {
   const root = document.querySelector('article') || document.querySelector('main') || document.body;
   const problems = [];
   const style = el => getComputedStyle(el);
+  // Text for screen readers only, never drawn: MathJax's hidden MathML, visually hidden labels.
+  const hidden = el => el.closest('mjx-assistive-mml, .visually-hidden, .sr-only');
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const reported = new Set();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!node.textContent.trim() || parent.closest('mjx-assistive-mml, .visually-hidden, .sr-only')) continue;
+    if (!node.textContent.trim() || hidden(parent)) continue;
     if (style(parent).visibility === 'hidden') continue;
     const range = document.createRange();
     range.selectNodeContents(node);
@@ -222,7 +224,6 @@ CUT_AND_UNHINTED = r"""() => {
   // What a box draws reaches this far past its right edge (px), and does it start before its left
   // one: measured from what is drawn, not scrollWidth, which counts text for screen readers only
   // (MathJax's hidden MathML makes every inline equation's scrollWidth larger than it looks).
-  const hidden = el => el.closest('mjx-assistive-mml, .visually-hidden, .sr-only');
   const drawnPast = box => {
     const edge = box.getBoundingClientRect();
     let left = Infinity, right = -Infinity;
