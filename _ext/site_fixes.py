@@ -10,7 +10,10 @@ import importlib.metadata
 import importlib.resources
 from pathlib import Path
 
+import myst_nb.core.render
+from myst_nb.core.utils import coalesce_streams
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+from nbformat import NotebookNode
 from sphinx.errors import ExtensionError
 
 STATIC = Path(__file__).parent / "static"
@@ -167,8 +170,39 @@ def visit_hidden_cell(self, node):
     ]
 
 
+def join_stream_pieces(outputs):
+    """``outputs`` with every piece of one stream (stdout, stderr) joined into its first piece, the
+    text of each piece kept exactly; the pieces themselves are left as they were.
+
+    A kernel sends a cell's printed text in pieces as it flushes, and where one piece ends depends
+    on timing: a loaded machine may send ``"final loss 4.9994"`` and then ``"\\nlearning rate..."``.
+    myst-nb's ``coalesce_streams`` strips each piece's end and adds a newline before joining, which
+    turns that into an empty line on the page. Joined first, the page shows the same text however
+    the kernel cut it.
+    """
+    joined, first = [], {}
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            joined.append(output)
+        elif output["name"] in first:
+            first[output["name"]]["text"] += "".join(output["text"])
+        else:
+            piece = NotebookNode(output)
+            piece["text"] = "".join(output["text"])
+            first[output["name"]] = piece
+            joined.append(piece)
+    return joined
+
+
+def coalesce_joined_streams(outputs):
+    """myst-nb's ``coalesce_streams`` (with its handling of \\r, \\b and the order of stdout and
+    stderr), given each stream already joined whole (join_stream_pieces)."""
+    return coalesce_streams(join_stream_pieces(outputs))
+
+
 def setup(app):
     app.setup_extension("myst_nb")
+    myst_nb.core.render.coalesce_streams = coalesce_joined_streams
     app.add_node(
         HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput)
     )

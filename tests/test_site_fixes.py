@@ -5,6 +5,7 @@ that leads to the repository or launches it, whether a fork sets it or not."""
 from pathlib import Path
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 import yaml
 from sphinx.errors import ExtensionError
@@ -134,3 +135,40 @@ def test_an_edited_static_file_reaches_the_site_without_a_clean_build(tmp_path):
     (static / "book.js").write_text("// stale")
     site_fixes.copy_changed_static_files(app, RuntimeError("the build failed"))
     assert (static / "book.js").read_text() == "// stale"
+
+
+# --- A cell's printed text, shown the same however the kernel cut it into pieces ---------------
+
+PRINTED = (
+    "learning rate 0.001: final loss 4.9994\nlearning rate 0.1: final loss 0.0261\n"
+)
+
+
+def stream(text, name="stdout"):
+    return nbformat.v4.new_output("stream", name=name, text=text)
+
+
+@pytest.mark.parametrize("cut", range(1, len(PRINTED)))
+def test_printed_text_cut_anywhere_shows_as_printed(cut):
+    """The kernel may send a print in two pieces cut anywhere (where depends on the machine's
+    load); the page shows the text as printed, with no empty line where the cut was."""
+    pieces = [stream(PRINTED[:cut]), stream(PRINTED[cut:])]
+    shown = site_fixes.coalesce_joined_streams(pieces)
+    assert [(o["name"], o["text"]) for o in shown] == [("stdout", PRINTED)]
+    assert [o["text"] for o in pieces] == [PRINTED[:cut], PRINTED[cut:]]
+
+
+def test_streams_are_joined_by_name_and_other_outputs_kept_in_place():
+    figure = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+    pieces = [
+        stream("epoch 1\nepo"),
+        stream("warned\n", name="stderr"),
+        figure,
+        stream("ch 2\n"),
+    ]
+    shown = site_fixes.coalesce_joined_streams(pieces)
+    assert [(o["output_type"], o.get("text")) for o in shown] == [
+        ("stream", "epoch 1\nepoch 2\n"),
+        ("stream", "warned\n"),
+        ("display_data", None),
+    ]
