@@ -15,8 +15,9 @@ NODE_READY := node_modules/.installed
 
 .PHONY: book check test student lab notebooks sync lint style jscheck format bench bench-engine clean freeze linkcheck
 
+# `jupyter-book build . -W -n --keep-going`, with the chapters read and executed in parallel.
 book: $(READY)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/build_book.py . -W -n --keep-going
 	@echo "The book is in _build/html/index.html"
 
 # Lint and the unit tests only: no notebook is executed, no book built, no browser started. The
@@ -29,14 +30,15 @@ check: style jscheck
 # its requirements.txt alone (tools/fresh_environment.py writes both into _build/reader), under
 # OpenBLAS's generic kernel; the website's build runs them under the machine's own kernel, and
 # tests/test_same_numbers.py compares the two with the committed notebooks. pytest-xdist runs the
-# test files in parallel, one worker per core (at most 4), each file in one worker.
+# test files in parallel, one worker per core (at most 4), each file in one worker, except the
+# website's pages, spread over the workers page by page (tests/conftest.py, worker_group).
 READER := _build/reader
 test: style jscheck
 	$(BIN)/python tools/fresh_environment.py $(READER)
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
-	  --numprocesses auto --maxprocesses 4 --dist loadfile tests $(READER)/notebooks
+	  --numprocesses auto --maxprocesses 4 --dist loadgroup tests $(READER)/notebooks
 
 # The course nbgrader grades from, one assignment a chapter (tools/student_edition.py), built or
 # rebuilt in place in $(COURSE) (course/ by default, outside _build: no build command deletes it;

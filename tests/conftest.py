@@ -36,13 +36,29 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
-    every test that uses the released nbgrader course `course` (`make check` leaves both out)."""
+    every test that uses the released nbgrader course `course` (`make check` leaves both out).
+
+    Under `make test` (pytest-xdist's `--dist loadgroup`) each test file runs in one worker, so that
+    its module's fixtures are made once, except that a file may name a parameter to spread by
+    (`SPREAD_BY = "page"` in tests/test_site.py): its tests then go to the workers one value at a
+    time, each value's tests together."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
         if "released_course" in fixtures:
             item.add_marker(pytest.mark.course)
+        item.add_marker(pytest.mark.xdist_group(worker_group(item)))
+
+
+def worker_group(item):
+    """The pytest-xdist group of a test: its file, and the value of the file's SPREAD_BY."""
+    group = item.nodeid.split("::")[0]
+    spread_by = getattr(getattr(item, "module", None), "SPREAD_BY", None)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if spread_by in params:
+        group += f"[{params[spread_by]}]"
+    return group
 
 
 @functools.cache
@@ -138,12 +154,15 @@ def built_site(tmp_path_factory):
 def build_site():
     """Build the book strictly, as `make book` does; note the chapters it executed."""
     started = time.time()
-    jupyter_book = (
-        shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
-        or "jupyter-book"
-    )
     build = subprocess.run(
-        [jupyter_book, "build", ".", "-W", "-n", "--keep-going"],
+        [
+            sys.executable,
+            ROOT / "tools" / "build_book.py",
+            ".",
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

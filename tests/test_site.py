@@ -56,6 +56,8 @@ def toc_pages():
 
 
 PAGES = toc_pages()
+# Under `make test` each page's tests may run in their own pytest-xdist worker (tests/conftest.py).
+SPREAD_BY = "page"
 
 
 def assert_none(problems):
