@@ -329,7 +329,7 @@ def test_every_page_is_seen_in_both_themes_at_both_widths(planted, browser, tmp_
     report = site_checks.visit(browser, base_url + "good.html", screenshots=tmp_path)
     names = sorted(Path(shot).name for shot in report.screenshots)
     assert names == [
-        f"good_html-{theme}-{width}.png"
+        f"good_html-{theme}-{width}.jpg"
         for theme in ("dark", "light")
         for width in (1280, 375)
     ]
