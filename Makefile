@@ -38,7 +38,7 @@ test: style jscheck
 	BOOK_READER_DIR=$(CURDIR)/$(READER) JUPYTER_PATH=$(CURDIR)/$(READER)/jupyter \
 	  $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
 	  --nbval-kernel-name backprop-reader --every-chapter-in-nbval \
-	  --numprocesses auto --maxprocesses 4 --dist loadgroup tests $(READER)/notebooks
+	  --numprocesses auto --maxprocesses 4 --dist loadfile tests $(READER)/notebooks
 
 # The course nbgrader grades from, one assignment a chapter (tools/student_edition.py), built or
 # rebuilt in place in $(COURSE) (course/ by default, outside _build: no build command deletes it;

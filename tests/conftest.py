@@ -36,29 +36,42 @@ PAGE_WEIGHTS = pytest.StashKey[dict]()
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Mark every test that uses the browser `browser` (so `-m "not browser"` needs none), and
-    every test that uses the released nbgrader course `course` (`make check` leaves both out).
-
-    Under `make test` (pytest-xdist's `--dist loadgroup`) each test file runs in one worker, so that
-    its module's fixtures are made once, except that a file may name a parameter to spread by
-    (`SPREAD_BY = "page"` in tests/test_site.py): its tests then go to the workers one value at a
-    time, each value's tests together."""
+    every test that uses the released nbgrader course `course` (`make check` leaves both out)."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
         if "released_course" in fixtures:
             item.add_marker(pytest.mark.course)
-        item.add_marker(pytest.mark.xdist_group(worker_group(item)))
 
 
-def worker_group(item):
-    """The pytest-xdist group of a test: its file, and the value of the file's SPREAD_BY."""
-    group = item.nodeid.split("::")[0]
-    spread_by = getattr(getattr(item, "module", None), "SPREAD_BY", None)
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if spread_by in params:
-        group += f"[{params[spread_by]}]"
-    return group
+# Under `make test` (pytest-xdist, `--dist loadfile`) each test file runs in one worker, so that its
+# module's fixtures are made once, except the website's pages: each page's tests run together, and
+# the pages are spread over the workers. (xdist's own `--dist loadgroup` does not group with the
+# pytest this book pins: pytest-dev/pytest-xdist#1386.)
+SPREAD_BY_PAGE = {"tests/test_site.py"}
+PAGE_IN_ID = re.compile(r"\[([^\]]+?\.html)")
+
+
+def worker_group(nodeid):
+    """The tests pytest-xdist sends to one worker together: a file, or one page of a file of
+    SPREAD_BY_PAGE (its tests parametrized by that page)."""
+    file = nodeid.split("::", 1)[0]
+    page = PAGE_IN_ID.search(nodeid) if file in SPREAD_BY_PAGE else None
+    return f"{file}[{page[1]}]" if page else file
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFileAndPage(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return worker_group(nodeid)
+
+    return ByFileAndPage(config, log)
 
 
 @functools.cache

@@ -56,8 +56,6 @@ def toc_pages():
 
 
 PAGES = toc_pages()
-# Under `make test` each page's tests may run in their own pytest-xdist worker (tests/conftest.py).
-SPREAD_BY = "page"
 
 
 def assert_none(problems):
@@ -336,3 +334,25 @@ def test_the_landing_page_shows_no_imports_before_its_first_figure(site_dir):
     code = re.findall(r'<div class="highlight"><pre>(.*?)</pre>', before, re.S)
     lines = [re.sub(r"<[^>]+>", "", block).strip() for block in code]
     assert not [line for line in lines if re.match(r"(import|from) ", line)], lines
+
+
+def test_each_page_is_checked_in_one_worker():
+    """Under `make test` the pages are spread over pytest-xdist's workers, each page's tests in one
+    worker (which visits it once); every other file's tests stay together (tests/conftest.py)."""
+    from conftest import worker_group
+
+    page = "book/09_training.html"
+    ids = [f"test_page[{page}-{check}]" for check in PAGE_CHECKS] + [
+        f"test_page_weight[{page}]"
+    ]
+    assert {worker_group(f"tests/test_site.py::{i}") for i in ids} == {
+        f"tests/test_site.py[{page}]"
+    }
+    assert worker_group("tests/test_site.py::test_search_finds_a_chapter") == (
+        "tests/test_site.py"
+    )
+    cell = "_build/reader/notebooks/x/09_training.ipynb::Cell 3"
+    assert worker_group(cell) == "_build/reader/notebooks/x/09_training.ipynb"
+    assert worker_group(
+        "tests/test_playground_site.py::test_x[book/04_leaky_relu.html]"
+    ) == ("tests/test_playground_site.py")
