@@ -26,7 +26,6 @@ import executions
 import fresh_environment
 import mlp_core
 import site_checks
-import student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -236,6 +235,9 @@ def released_course(tmp_path_factory):
     with open(shared / "released.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (edition / "README.md").exists():
+            # Imported here: it imports nbgrader, 2.5 s that every pytest start would pay.
+            import student_edition
+
             student_edition.write_student_edition(ROOT / "book", edition, course=course)
     return edition, course
 
