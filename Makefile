@@ -123,11 +123,12 @@ $(NODE_READY): package.json package-lock.json
 # pip installs the modules of the root (mlp_core) in editable mode; setuptools cannot do that for
 # the helpers in book/, tools/ and the build's extensions in _ext/, so a .pth file in .venv makes
 # them importable everywhere (tests, tools, and the notebooks' kernels) without any sys.path line.
-# uv (pinned in requirements.txt) installs everything else: from its cache, in seconds.
+# uv (pinned in requirements.txt) installs everything else: from its cache, in seconds, compiled
+# (every test, build and kernel imports from it; see tools/fresh_environment.py, make_venv).
 $(READY): requirements.txt pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements.txt)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	printf '%s\n' "$(CURDIR)/book" "$(CURDIR)/tools" "$(CURDIR)/_ext" "$(CURDIR)/classroom" > "$$($(BIN)/python -c \
 	  'import sysconfig; print(sysconfig.get_paths()["purelib"])')/backprop_from_scratch_helpers.pth"

@@ -57,15 +57,33 @@ def run(command, timeout=1200):
     return result
 
 
-def make_venv(requirements, venv):
+def make_venv(requirements, venv, compile_bytecode=False):
     """A new virtual environment at ``venv`` (any old one removed) with exactly what
-    ``requirements`` lists; returns its python."""
+    ``requirements`` lists; returns its python.
+
+    ``compile_bytecode``: compile every module at install (a few seconds), for an environment that
+    starts many processes. uv installs none compiled, and where Python may not write bytecode
+    (PYTHONDONTWRITEBYTECODE, as on this project's machines) each process compiles what it imports:
+    a kernel then takes 4.3 s instead of 2.7 s to import ipykernel, numpy and matplotlib."""
     venv = Path(venv)
     if venv.exists():
         shutil.rmtree(venv)
     run([uv(), "venv", "--quiet", "--python", sys.executable, venv])
     python = venv / "bin" / "python"
-    run([uv(), "pip", "install", "--quiet", "--python", python, "-r", requirements])
+    compiled = ["--compile-bytecode"] if compile_bytecode else []
+    run(
+        [
+            uv(),
+            "pip",
+            "install",
+            "--quiet",
+            *compiled,
+            "--python",
+            python,
+            "-r",
+            requirements,
+        ]
+    )
     return python
 
 
@@ -96,7 +114,10 @@ def prepare(dest):
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(notebooks)
     folder = notebooks / notebook_bundle.FOLDER
-    python = make_venv(folder / "requirements.txt", dest / "venv")
+    # Compiled: every chapter's nbval run and every autograde starts a kernel in it.
+    python = make_venv(
+        folder / "requirements.txt", dest / "venv", compile_bytecode=True
+    )
     install_kernel(python, dest / "jupyter")
     return folder
 
