@@ -263,10 +263,13 @@ OPEN = """async (path) => {
       window.labChecksExecuted.push(String(message.content.code).slice(0, 80));
   });
 }"""
-# Close the notebook once its kernel has started (closing earlier cancels the kernel's start-up
-# messages, an error a reader would never meet), and say which kernel it was.
+# Close the notebook once its kernel has started and answered every request JupyterLab sent it
+# (closing earlier cancels them, "Canceled future for debug_request message before replies were
+# done", an error a reader would never meet), and say which kernel it was. The debugger asks the
+# kernel about itself shortly after it starts, hence the half second before waiting for replies.
 CLOSE = """async () => {
   const kernels = [];
+  const pause = ms => new Promise(done => setTimeout(done, ms));
   for (const widget of Array.from(window.jupyterapp.shell.widgets('main'))) {
     if (widget.sessionContext) {
       await widget.sessionContext.ready;
@@ -274,7 +277,10 @@ CLOSE = """async () => {
       if (kernel) {
         kernels.push(kernel.name);
         await kernel.info;
-        await new Promise(done => setTimeout(done, 500));
+        await pause(500);
+        // Requests still waiting for their replies (a private map of @jupyterlab/services).
+        const waiting = () => (kernel._futures ? kernel._futures.size : 0);
+        for (let waited = 0; waiting() > 0 && waited < 10000; waited += 100) await pause(100);
       }
     }
     widget.dispose();
